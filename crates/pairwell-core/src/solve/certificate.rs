@@ -1,0 +1,138 @@
+//! The optimality certificate: an assignment is optimal when its dual potentials are feasible
+//! and complementary slackness holds (LP duality for the assignment polytope, which is
+//! integral).
+//!
+//! In the minimisation sense the problem is `min Σ c·x` with `Σ_j x_ij (= or ≤) cap_i` and
+//! `Σ_i x_ij (= or ≤) 1`; its dual is `max Σ cap_i·u_i + Σ v_j` with `u_i + v_j ≤ c_ij` on every
+//! allowed pair, and `u_i ≤ 0` (`v_j ≤ 0`) where the row (column) constraint is an inequality.
+//! Optimality: equality on every chosen pair, a zero potential on every row or column below
+//! its capacity, and equal primal and dual objectives.
+
+use ndarray::ArrayView2;
+
+use super::{Assignment, SolveOptions};
+
+/// The first condition of the certificate that an assignment violates.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CertificateError {
+    /// Duals or pairs of the wrong size, or an index out of range.
+    #[error("malformed assignment: {0}")]
+    Malformed(String),
+    /// A pair the matrix forbids, a column used twice or a row over its capacity.
+    #[error("infeasible assignment: {0}")]
+    Infeasible(String),
+    /// Fewer pairs than a complete assignment of the smaller side needs.
+    #[error("incomplete assignment: {got} pairs where {expected} are required")]
+    Incomplete {
+        /// Pairs in the assignment.
+        got: usize,
+        /// Pairs a complete assignment has.
+        expected: usize,
+    },
+    /// `u_i + v_j` exceeds the cost of an allowed pair (minimisation sense).
+    #[error("dual infeasible at row {row}, column {col}: potentials exceed the cost by {excess}")]
+    DualInfeasible {
+        /// Row of the pair.
+        row: usize,
+        /// Column of the pair.
+        col: usize,
+        /// By how much.
+        excess: f64,
+    },
+    /// A chosen pair whose reduced cost is not zero, or a potential of the wrong sign or
+    /// nonzero on a row or column below its capacity.
+    #[error("complementary slackness fails: {0}")]
+    Slackness(String),
+    /// The stated objective differs from the costs of the pairs or from the dual objective.
+    #[error("objective {primal} does not match {what} {other}")]
+    Gap {
+        /// The assignment's objective.
+        primal: f64,
+        /// What it was compared with.
+        what: &'static str,
+        /// The value it was compared with.
+        other: f64,
+    },
+}
+
+pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
+    use CertificateError as E;
+    let (n_rows, n_cols) = cost.dim();
+    let caps = options.capacities.clone().unwrap_or_else(|| vec![1; n_rows]);
+    if caps.len() != n_rows || a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len()
+    {
+        return Err(E::Malformed(format!(
+            "matrix {n_rows}x{n_cols}, {} capacities, {} row duals, {} column duals, {} rows and {} columns in pairs",
+            caps.len(),
+            a.row_duals.len(),
+            a.col_duals.len(),
+            a.rows.len(),
+            a.cols.len()
+        )));
+    }
+    let sign = if options.maximize { -1.0 } else { 1.0 };
+    let c = |i: usize, j: usize| sign * cost[[i, j]];
+    let u: Vec<f64> = a.row_duals.iter().map(|x| sign * x).collect();
+    let v: Vec<f64> = a.col_duals.iter().map(|x| sign * x).collect();
+    let scale = cost.iter().filter(|x| x.is_finite()).fold(1.0f64, |m, x| m.max(x.abs()));
+    let tol = 1e-9 * scale * (1.0 + (n_rows.max(n_cols) as f64).sqrt());
+
+    let mut row_load = vec![0usize; n_rows];
+    let mut col_load = vec![0usize; n_cols];
+    let mut primal = 0.0;
+    for (&i, &j) in a.rows.iter().zip(&a.cols) {
+        if i >= n_rows || j >= n_cols {
+            return Err(E::Malformed(format!("pair ({i}, {j}) outside a {n_rows}x{n_cols} matrix")));
+        }
+        if !cost[[i, j]].is_finite() {
+            return Err(E::Infeasible(format!("pair ({i}, {j}) is forbidden")));
+        }
+        row_load[i] += 1;
+        col_load[j] += 1;
+        if row_load[i] > caps[i] {
+            return Err(E::Infeasible(format!("row {i} takes more than its capacity {}", caps[i])));
+        }
+        if col_load[j] > 1 {
+            return Err(E::Infeasible(format!("column {j} is used twice")));
+        }
+        let reduced = c(i, j) - u[i] - v[j];
+        if reduced.abs() > tol {
+            return Err(E::Slackness(format!("pair ({i}, {j}) has reduced cost {reduced}, not 0")));
+        }
+        primal += cost[[i, j]];
+    }
+    let total_cap: usize = caps.iter().sum();
+    let rows_bounded = options.allow_unmatched || total_cap > n_cols;
+    let cols_bounded = options.allow_unmatched || total_cap < n_cols;
+    if !options.allow_unmatched {
+        let expected = total_cap.min(n_cols);
+        if a.rows.len() != expected {
+            return Err(E::Incomplete { got: a.rows.len(), expected });
+        }
+    }
+    for i in 0..n_rows {
+        if rows_bounded && (u[i] > tol || (row_load[i] < caps[i] && u[i].abs() > tol)) {
+            return Err(E::Slackness(format!("row {i} has potential {} with load {} of {}", a.row_duals[i], row_load[i], caps[i])));
+        }
+        for j in 0..n_cols {
+            let cij = c(i, j);
+            if cij.is_finite() && u[i] + v[j] - cij > tol {
+                return Err(E::DualInfeasible { row: i, col: j, excess: u[i] + v[j] - cij });
+            }
+        }
+    }
+    for j in 0..n_cols {
+        if cols_bounded && (v[j] > tol || (col_load[j] == 0 && v[j].abs() > tol)) {
+            return Err(E::Slackness(format!("column {j} has potential {} with load {}", a.col_duals[j], col_load[j])));
+        }
+    }
+    let gap_tol = tol * (1.0 + a.rows.len() as f64);
+    if (primal - a.objective).abs() > gap_tol {
+        return Err(E::Gap { primal: a.objective, what: "the sum of the pair costs", other: primal });
+    }
+    let dual: f64 = sign * (caps.iter().zip(&u).map(|(&k, &ui)| k as f64 * ui).sum::<f64>() + v.iter().sum::<f64>());
+    if (dual - a.objective).abs() > gap_tol {
+        return Err(E::Gap { primal: a.objective, what: "the dual objective", other: dual });
+    }
+    Ok(())
+}

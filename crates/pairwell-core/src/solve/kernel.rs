@@ -1,0 +1,359 @@
+//! The shortest-augmenting-path kernel (Jonker–Volgenant style).
+//!
+//! Sources are assigned one at a time along a shortest augmenting path found by a Dijkstra
+//! search over reduced costs; target potentials `v` keep every reduced cost non-negative, so
+//! each search is `O(n·m)` and a whole solve `O(n²·m)`. The search settles *all* targets at
+//! the current minimum distance in one sweep, which is what keeps tie-heavy and low-rank
+//! matrices (real score matrices) fast. For square problems a column reduction, reduction
+//! transfer and two passes of augmenting row reduction (Jonker & Volgenant, 1987) assign most
+//! sources before any search runs.
+//!
+//! The kernel works in the minimisation sense on a row-major matrix; the caller maps sources
+//! and targets to physical rows and columns (capacities repeat a physical row without copying
+//! it). With `exit` on, every source also owns a private zero-cost dummy target, which turns
+//! the problem into "leave a source unmatched when that is cheaper".
+
+/// Marks an unassigned source or target.
+pub(crate) const NONE: usize = usize::MAX;
+/// Marks a source assigned to its private dummy (left unmatched on purpose).
+pub(crate) const EXIT: usize = usize::MAX - 1;
+
+/// How the kernel reads the cost of (source, target): `data[row(s) * stride + col(t)]`.
+pub(crate) trait TargetMap: Sync {
+    /// Physical column of target `t`.
+    fn col(&self, t: usize) -> usize;
+}
+
+/// Targets are the physical columns themselves.
+pub(crate) struct Identity;
+
+impl TargetMap for Identity {
+    #[inline(always)]
+    fn col(&self, t: usize) -> usize {
+        t
+    }
+}
+
+/// Targets repeat physical columns (a capacitated side that ended up as the targets).
+pub(crate) struct Gather<'a>(pub &'a [usize]);
+
+impl TargetMap for Gather<'_> {
+    #[inline(always)]
+    fn col(&self, t: usize) -> usize {
+        self.0[t]
+    }
+}
+
+/// A minimisation problem as the kernel sees it.
+pub(crate) struct Problem<'a, T: TargetMap> {
+    /// Row-major costs, `+inf` for a forbidden pair, never NaN or `-inf`.
+    pub data: &'a [f64],
+    /// Length of one physical row of `data`.
+    pub stride: usize,
+    /// Physical row of each source.
+    pub source_rows: &'a [usize],
+    /// Number of targets; at least the number of sources unless `exit` is on.
+    pub n_targets: usize,
+    /// Physical column of each target.
+    pub targets: T,
+    /// Whether a source may stay unmatched (at cost zero) instead of taking a target.
+    pub exit: bool,
+    /// Whether the square-matrix initialisation may run (all costs finite, no exit, n == m).
+    pub reduce: bool,
+}
+
+/// The kernel's output: the assignment and the dual potentials that certify it.
+pub(crate) struct Solved {
+    /// Target of each source, or [`EXIT`] when it stays unmatched.
+    pub source_target: Vec<usize>,
+    /// Potential of each source: `cost - v[target]` when matched, `0` when unmatched.
+    pub u: Vec<f64>,
+    /// Potential of each target; `0` for every target left free.
+    pub v: Vec<f64>,
+}
+
+/// A source that no augmenting path can reach a target from.
+#[derive(Debug)]
+pub(crate) struct Stuck {
+    /// The physical row of the source that could not be assigned.
+    pub row: usize,
+}
+
+impl<'a, T: TargetMap> Problem<'a, T> {
+    /// The same problem read through another target map.
+    pub fn with_targets<U: TargetMap>(self, targets: U) -> Problem<'a, U> {
+        Problem {
+            data: self.data,
+            stride: self.stride,
+            source_rows: self.source_rows,
+            n_targets: self.n_targets,
+            targets,
+            exit: self.exit,
+            reduce: self.reduce,
+        }
+    }
+
+    #[inline(always)]
+    fn row(&self, s: usize) -> &[f64] {
+        let start = self.source_rows[s] * self.stride;
+        &self.data[start..start + self.stride]
+    }
+
+    #[inline(always)]
+    fn cost(&self, s: usize, t: usize) -> f64 {
+        self.data[self.source_rows[s] * self.stride + self.targets.col(t)]
+    }
+
+    /// Solves the problem to optimality, or reports the first source that cannot be placed.
+    pub fn solve(&self) -> Result<Solved, Stuck> {
+        let n = self.source_rows.len();
+        let m = self.n_targets;
+        let mut state = State {
+            x: vec![NONE; n],
+            y: vec![NONE; m],
+            v: vec![0.0; m],
+            d: vec![0.0; m],
+            pred: vec![0; m],
+            collist: (0..m).collect(),
+        };
+        let free = if self.reduce && n == m && n > 1 {
+            self.reduce_square(&mut state)
+        } else {
+            (0..n).collect()
+        };
+        for source in free {
+            self.augment(&mut state, source)?;
+        }
+        let u = (0..n)
+            .map(|s| match state.x[s] {
+                EXIT => 0.0,
+                t => self.cost(s, t) - state.v[t],
+            })
+            .collect();
+        Ok(Solved { source_target: state.x, u, v: state.v })
+    }
+
+    /// Column reduction, reduction transfer and augmenting row reduction; returns the sources
+    /// still free. Every step keeps `c[s][x[s]] - v[x[s]]` the minimum of its row.
+    fn reduce_square(&self, st: &mut State) -> Vec<usize> {
+        let n = self.source_rows.len();
+        // Column reduction, row by row so the matrix is read in memory order.
+        let mut argmin = vec![0usize; n];
+        st.v.fill(f64::INFINITY);
+        for s in 0..n {
+            let row = self.row(s);
+            for t in 0..n {
+                let c = row[self.targets.col(t)];
+                if c < st.v[t] {
+                    st.v[t] = c;
+                    argmin[t] = s;
+                }
+            }
+        }
+        let mut matches = vec![0u32; n];
+        for t in (0..n).rev() {
+            let s = argmin[t];
+            matches[s] += 1;
+            if matches[s] == 1 {
+                st.x[s] = t;
+                st.y[t] = s;
+            }
+        }
+        // Reduction transfer: a source that is the minimum of exactly one column gives that
+        // column's potential the slack to its second-best column.
+        let mut free = Vec::new();
+        for s in 0..n {
+            match matches[s] {
+                0 => free.push(s),
+                1 => {
+                    let t1 = st.x[s];
+                    let row = self.row(s);
+                    let mut min = f64::INFINITY;
+                    for t in 0..n {
+                        if t != t1 {
+                            min = min.min(row[self.targets.col(t)] - st.v[t]);
+                        }
+                    }
+                    st.v[t1] -= min;
+                }
+                _ => {}
+            }
+        }
+        for _ in 0..2 {
+            free = self.augmenting_row_reduction(st, free);
+            if free.is_empty() {
+                break;
+            }
+        }
+        free
+    }
+
+    /// One pass of augmenting row reduction over `free`; returns the sources left free.
+    fn augmenting_row_reduction(&self, st: &mut State, mut free: Vec<usize>) -> Vec<usize> {
+        let n = self.source_rows.len();
+        let todo = free.len();
+        let mut k = 0;
+        // Each step either shrinks a potential strictly or moves on; the cap keeps rounding
+        // from stretching a pass, and anything left is handled by the exact search.
+        let mut budget = 4 * n + 16;
+        let mut next = Vec::new();
+        while k < todo && budget > 0 {
+            budget -= 1;
+            let s = free[k];
+            k += 1;
+            let row = self.row(s);
+            let (mut u1, mut u2) = (f64::INFINITY, f64::INFINITY);
+            let (mut t1, mut t2) = (NONE, NONE);
+            for t in 0..n {
+                let h = row[self.targets.col(t)] - st.v[t];
+                if h < u2 {
+                    if h >= u1 {
+                        u2 = h;
+                        t2 = t;
+                    } else {
+                        u2 = u1;
+                        t2 = t1;
+                        u1 = h;
+                        t1 = t;
+                    }
+                }
+            }
+            if t2 == NONE || !u2.is_finite() {
+                next.push(s);
+                continue;
+            }
+            let mut s0 = st.y[t1];
+            if u1 < u2 {
+                st.v[t1] -= u2 - u1;
+            } else if s0 != NONE {
+                t1 = t2;
+                s0 = st.y[t2];
+            }
+            st.x[s] = t1;
+            st.y[t1] = s;
+            if s0 != NONE {
+                st.x[s0] = NONE;
+                if u1 < u2 {
+                    k -= 1;
+                    free[k] = s0;
+                } else {
+                    next.push(s0);
+                }
+            }
+        }
+        next.extend_from_slice(&free[k..todo]);
+        next
+    }
+
+    /// Assigns the free source `root` along a shortest augmenting path.
+    fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
+        let m = self.n_targets;
+        let State { x, y, v, d, pred, collist } = st;
+        {
+            let row = self.row(root);
+            for t in 0..m {
+                collist[t] = t;
+                d[t] = row[self.targets.col(t)] - v[t];
+                pred[t] = root;
+            }
+        }
+        // Cheapest way found so far to end the path at a dummy (only with `exit`).
+        let mut exit_dist = 0.0;
+        let mut exit_source = root;
+        let mut lo = 0; // collist[..lo]: settled targets
+        let mut hi = 0; // collist[lo..hi]: targets at distance `mind`, not yet scanned
+        let mut mind = 0.0;
+        let end: usize; // a free target, or NONE to end at `exit_source`'s dummy
+        'search: loop {
+            if lo == hi {
+                mind = f64::INFINITY;
+                for k in hi..m {
+                    let t = collist[k];
+                    let dt = d[t];
+                    if dt <= mind {
+                        if dt < mind {
+                            hi = lo;
+                            mind = dt;
+                        }
+                        collist[k] = collist[hi];
+                        collist[hi] = t;
+                        hi += 1;
+                    }
+                }
+                if self.exit && exit_dist < mind {
+                    mind = exit_dist;
+                    end = NONE;
+                    break 'search;
+                }
+                if mind == f64::INFINITY {
+                    return Err(Stuck { row: self.source_rows[root] });
+                }
+                for &t in &collist[lo..hi] {
+                    if y[t] == NONE {
+                        end = t;
+                        break 'search;
+                    }
+                }
+            }
+            let t1 = collist[lo];
+            lo += 1;
+            let s = y[t1];
+            let row = self.row(s);
+            let h = row[self.targets.col(t1)] - v[t1] - mind;
+            if self.exit && -h < exit_dist {
+                exit_dist = -h;
+                exit_source = s;
+            }
+            for k in hi..m {
+                let t = collist[k];
+                let cred = row[self.targets.col(t)] - v[t] - h;
+                if cred < d[t] {
+                    d[t] = cred;
+                    pred[t] = s;
+                    if cred == mind {
+                        if y[t] == NONE {
+                            end = t;
+                            break 'search;
+                        }
+                        collist[k] = collist[hi];
+                        collist[hi] = t;
+                        hi += 1;
+                    }
+                }
+            }
+        }
+        for &t in &collist[..lo] {
+            v[t] += d[t] - mind;
+        }
+        // Walk the path back to the root, shifting each source one target along.
+        let mut t = if end == NONE {
+            let t = x[exit_source];
+            x[exit_source] = EXIT;
+            if exit_source == root {
+                return Ok(());
+            }
+            t
+        } else {
+            end
+        };
+        loop {
+            let s = pred[t];
+            y[t] = s;
+            let previous = std::mem::replace(&mut x[s], t);
+            if s == root {
+                return Ok(());
+            }
+            t = previous;
+        }
+    }
+}
+
+/// Working arrays of one solve.
+struct State {
+    x: Vec<usize>,
+    y: Vec<usize>,
+    v: Vec<f64>,
+    d: Vec<f64>,
+    pred: Vec<usize>,
+    collist: Vec<usize>,
+}

@@ -1,0 +1,48 @@
+//! The exception hierarchy, rooted at `PairwellError` (a `ValueError`: every error pairwell
+//! raises is about its input), and the mapping from core errors onto it.
+
+use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
+create_exception!(pairwell, CostMatrixError, PairwellError, "A cost matrix that cannot be solved: NaN, wrong shape, wrong infinities.");
+create_exception!(pairwell, InfeasibleError, PairwellError, "Constraints that no assignment can satisfy.");
+create_exception!(pairwell, CertificateError, PairwellError, "An assignment that its dual certificate does not prove optimal.");
+
+/// A core error on its way to Python (the orphan rule forbids `From<SolveError> for PyErr`).
+pub(crate) struct Error(PyErr);
+
+impl From<Error> for PyErr {
+    fn from(e: Error) -> Self {
+        e.0
+    }
+}
+
+impl From<SolveError> for Error {
+    fn from(e: SolveError) -> Self {
+        let msg = e.to_string();
+        Error(match e {
+            SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
+            SolveError::NaN { .. } | SolveError::Unbounded { .. } | SolveError::CapacityLength { .. } => {
+                CostMatrixError::new_err(msg)
+            }
+        })
+    }
+}
+
+impl From<CoreCertificateError> for Error {
+    fn from(e: CoreCertificateError) -> Self {
+        Error(CertificateError::new_err(e.to_string()))
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("PairwellError", py.get_type::<PairwellError>())?;
+    m.add("CostMatrixError", py.get_type::<CostMatrixError>())?;
+    m.add("InfeasibleError", py.get_type::<InfeasibleError>())?;
+    m.add("CertificateError", py.get_type::<CertificateError>())?;
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The Python binding of pairwell-core: converts inputs, maps errors, releases the GIL.
+//!
+//! Every function here is a thin wrapper: it pulls arguments into Rust values, runs the core
+//! inside [`py.detach`](pyo3::Python::detach) so other Python threads keep running, and maps
+//! core errors onto the exception classes of [`errors`]. The public API lives in
+//! `python/pairwell`.
+
+mod errors;
+mod solve;
+
+use pyo3::prelude::*;
+
+/// The native module `pairwell._core`.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    solve::register(m)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

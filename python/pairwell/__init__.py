@@ -1,0 +1,27 @@
+"""pairwell: pairs people for mentoring, sponsoring and reverse mentoring, and proves the
+pairing optimal.
+
+The solver (:func:`linear_sum_assignment`, :func:`solve`) is an exact assignment solver of the
+Hungarian family, a drop-in for ``scipy.optimize.linear_sum_assignment``.
+"""
+
+from pairwell._core import (
+    CertificateError,
+    CostMatrixError,
+    InfeasibleError,
+    PairwellError,
+    __version__,
+)
+from pairwell.assignment import Assignment, linear_sum_assignment, solve, solve_batch
+
+__all__ = [
+    "Assignment",
+    "CertificateError",
+    "CostMatrixError",
+    "InfeasibleError",
+    "PairwellError",
+    "__version__",
+    "linear_sum_assignment",
+    "solve",
+    "solve_batch",
+]
