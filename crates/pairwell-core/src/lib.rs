@@ -6,4 +6,5 @@
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
+pub mod cohort;
 pub mod solve;
