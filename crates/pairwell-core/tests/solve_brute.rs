@@ -84,3 +84,37 @@ proptest! {
         }
     }
 }
+
+/// Forcing a pair, by brute force: the best objective among assignments that contain it.
+fn brute_forced(cost: &Array2<f64>, options: &SolveOptions, row: usize, col: usize) -> Option<f64> {
+    let mut rest = cost.clone();
+    let forbidden = if options.maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+    rest.column_mut(col).fill(forbidden);
+    let mut caps = options.capacities.clone().unwrap_or_else(|| vec![1; cost.nrows()]);
+    caps[row] = caps[row].checked_sub(1)?;
+    let reduced = SolveOptions { capacities: Some(caps), ..options.clone() };
+    brute(&rest, &reduced).map(|best| best + cost[[row, col]])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+    #[test]
+    fn forced_loss_matches_brute_force((cost, options) in case()) {
+        let options = SolveOptions { allow_unmatched: true, ..options };
+        let a = solve(cost.view(), &options).unwrap();
+        for row in 0..cost.nrows() {
+            for col in 0..cost.ncols() {
+                let loss = a.forced_loss(cost.view(), &options, row, col);
+                let expected = if cost[[row, col]].is_finite() {
+                    brute_forced(&cost, &options, row, col).map(|f| (a.objective - f).abs())
+                } else {
+                    None
+                };
+                match (loss, expected) {
+                    (Some(l), Some(e)) => prop_assert!((l - e).abs() < 1e-9, "pair ({row}, {col}): {l} vs {e}"),
+                    (l, e) => prop_assert_eq!(l, e, "pair ({}, {})", row, col),
+                }
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@
 
 mod certificate;
 mod kernel;
+mod regret;
 
 use std::borrow::Cow;
 
@@ -131,6 +132,18 @@ impl Assignment {
     /// A [`CertificateError`] naming the first violated condition.
     pub fn verify(&self, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
         certificate::verify(self, cost, options)
+    }
+
+    /// How much the objective worsens (≥ 0) if pair `(row, col)` is forced into this optimal
+    /// assignment and everything else re-optimised: the exact regret of not choosing it, 0 for
+    /// a chosen pair. Computed from the dual potentials by one shortest-path search, without a
+    /// fresh solve.
+    ///
+    /// `None` when the pair is forbidden or out of range, the row has no capacity, or the
+    /// assignment was not solved with `allow_unmatched` (the mode the matching engine uses).
+    #[must_use]
+    pub fn forced_loss(&self, cost: ArrayView2<f64>, options: &SolveOptions, row: usize, col: usize) -> Option<f64> {
+        regret::forced_loss(self, cost, options, row, col)
     }
 }
 
