@@ -3,8 +3,17 @@
 //!
 //! - [`solve`]: the exact assignment solver (shortest augmenting path with dual potentials),
 //!   with capacities, forbidden pairs, an unmatched-allowed mode and an optimality certificate.
+//! - [`cohort`]: people records and the validated organisation they form.
+//! - [`program`]: the three programs, their presets and the config that overrides them.
+//! - [`score`]: the five score components of a giver → receiver pair.
+//! - [`rules`]: the hard rules that forbid pairs.
+//! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
 pub mod cohort;
+pub mod matching;
+pub mod program;
+pub mod rules;
+pub mod score;
 pub mod solve;

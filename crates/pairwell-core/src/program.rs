@@ -1,0 +1,337 @@
+//! The three programs and their configuration.
+//!
+//! A [`Program`] says who gives and who receives, which way the seniority gap should point
+//! and how much each score component weighs. Its preset is the starting point; a [`Config`]
+//! (a dict in Python, a TOML or JSON file on disk) overrides any part of it, and
+//! [`Settings::resolve`] merges and validates the two.
+//!
+//! | program | giver → receiver | gap (giver − receiver) | preferred | hard bounds | heaviest weight |
+//! |---|---|---|---|---|---|
+//! | mentoring | mentor → mentee | positive | 1 – 3 levels | 1 – 6 | skills, expertise |
+//! | sponsoring | sponsor → protege | positive | 2 – 4 levels | 2 – 7 | goals (the destination) |
+//! | reverse_mentoring | reverse_mentor → reverse_mentee | negative (reversed) | 2 – 5 levels | 1 – 7 | expertise, reciprocity |
+//!
+//! For reverse mentoring the gap is measured receiver − giver: the senior learner sits above
+//! the junior expert.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cohort::Role;
+
+/// A workplace relationship pairwell can match for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Program {
+    /// A senior mentor shares experience with a junior mentee.
+    Mentoring,
+    /// A senior sponsor actively advances a protégé toward a destination.
+    Sponsoring,
+    /// A junior subject-matter expert teaches a senior leader.
+    ReverseMentoring,
+}
+
+impl Program {
+    /// Every program, in a stable order.
+    pub const ALL: [Program; 3] = [Program::Mentoring, Program::Sponsoring, Program::ReverseMentoring];
+
+    /// The program's name: `mentoring`, `sponsoring` or `reverse_mentoring`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Program::Mentoring => "mentoring",
+            Program::Sponsoring => "sponsoring",
+            Program::ReverseMentoring => "reverse_mentoring",
+        }
+    }
+
+    /// The opt-in role of the giving side.
+    #[must_use]
+    pub fn giver_role(self) -> Role {
+        match self {
+            Program::Mentoring => Role::Mentor,
+            Program::Sponsoring => Role::Sponsor,
+            Program::ReverseMentoring => Role::ReverseMentor,
+        }
+    }
+
+    /// The opt-in role of the receiving side.
+    #[must_use]
+    pub fn receiver_role(self) -> Role {
+        match self {
+            Program::Mentoring => Role::Mentee,
+            Program::Sponsoring => Role::Protege,
+            Program::ReverseMentoring => Role::ReverseMentee,
+        }
+    }
+
+    /// `+1` when the giver should be senior, `-1` when the receiver should (reverse mentoring).
+    #[must_use]
+    pub fn gap_sign(self) -> f64 {
+        match self {
+            Program::ReverseMentoring => -1.0,
+            _ => 1.0,
+        }
+    }
+
+    /// The preset every config starts from.
+    #[must_use]
+    pub fn preset(self) -> Settings {
+        let (weights, window, gap_bounds) = match self {
+            Program::Mentoring => (Weights::new(0.3, 0.2, 0.1, 0.25, 0.15), [1.0, 3.0], [1.0, 6.0]),
+            Program::Sponsoring => (Weights::new(0.15, 0.15, 0.45, 0.15, 0.1), [2.0, 4.0], [2.0, 7.0]),
+            Program::ReverseMentoring => (Weights::new(0.15, 0.1, 0.05, 0.45, 0.25), [2.0, 5.0], [1.0, 7.0]),
+        };
+        Settings {
+            program: self,
+            weights,
+            window,
+            gap_bounds,
+            same_department: true,
+            never: Vec::new(),
+            pin: Vec::new(),
+            min_score: 0.0,
+            timezone_weight: 0.2,
+            max_timezone_gap: None,
+            language_weight: 0.3,
+            require_shared_language: false,
+        }
+    }
+}
+
+impl fmt::Display for Program {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Program {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Program::ALL
+            .into_iter()
+            .find(|p| p.name() == s)
+            .ok_or_else(|| ConfigError::UnknownProgram(s.to_string()))
+    }
+}
+
+/// Weights of the five score components; the score is their weighted mean.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// The giver is ahead of the receiver on the skills the receiver wants to develop.
+    pub skills: f64,
+    /// The seniority gap fits the program's preferred window.
+    pub seniority: f64,
+    /// The giver works in or above the receiver's target department.
+    pub goals: f64,
+    /// The giver's domains cover the receiver's goals.
+    pub expertise: f64,
+    /// The receiver can teach the giver something back.
+    pub reciprocity: f64,
+}
+
+impl Weights {
+    /// Weights in component order: skills, seniority, goals, expertise, reciprocity.
+    #[must_use]
+    pub const fn new(skills: f64, seniority: f64, goals: f64, expertise: f64, reciprocity: f64) -> Self {
+        Weights { skills, seniority, goals, expertise, reciprocity }
+    }
+
+    /// The weights as an array in component order.
+    #[must_use]
+    pub fn to_array(self) -> [f64; 5] {
+        [self.skills, self.seniority, self.goals, self.expertise, self.reciprocity]
+    }
+}
+
+/// Partial weights as a user writes them; missing keys keep the preset.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightsOverride {
+    /// See [`Weights::skills`].
+    pub skills: Option<f64>,
+    /// See [`Weights::seniority`].
+    pub seniority: Option<f64>,
+    /// See [`Weights::goals`].
+    pub goals: Option<f64>,
+    /// See [`Weights::expertise`].
+    pub expertise: Option<f64>,
+    /// See [`Weights::reciprocity`].
+    pub reciprocity: Option<f64>,
+}
+
+/// A `[giver, receiver]` pair of ids.
+pub type IdPair = [String; 2];
+
+/// What a user may override; every key is optional and unknown keys are errors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Component weights (keys `skills`, `seniority`, `goals`, `expertise`, `reciprocity`).
+    pub weights: Option<WeightsOverride>,
+    /// Preferred seniority gap `[low, high]` in levels (direction per program).
+    pub window: Option<[f64; 2]>,
+    /// Hard bounds on the seniority gap `[low, high]`; pairs outside are never made.
+    pub gap_bounds: Option<[f64; 2]>,
+    /// Whether giver and receiver may work in the same department (default true).
+    pub same_department: Option<bool>,
+    /// `[giver, receiver]` pairs that must never be made.
+    pub never: Option<Vec<IdPair>>,
+    /// `[giver, receiver]` pairs that must be made.
+    pub pin: Option<Vec<IdPair>>,
+    /// Pairs scoring below this are never made (people stay unmatched instead).
+    pub min_score: Option<f64>,
+    /// How much a 12-hour time-zone distance lowers a score (0 = ignore time zones).
+    pub timezone_weight: Option<f64>,
+    /// Hard limit on the time-zone distance in hours.
+    pub max_timezone_gap: Option<f64>,
+    /// How much having no language in common lowers a score.
+    pub language_weight: Option<f64>,
+    /// Forbid pairs with no language in common.
+    pub require_shared_language: Option<bool>,
+}
+
+impl Config {
+    /// Parses a config from TOML text.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] with the parser's message (it names unknown keys).
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))
+    }
+
+    /// Parses a config from JSON text.
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] with the parser's message (it names unknown keys).
+    pub fn from_json(text: &str) -> Result<Config, ConfigError> {
+        serde_json::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))
+    }
+}
+
+/// A config that cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    /// A program name other than the three known ones.
+    #[error("unknown program {0:?}; expected one of \"mentoring\", \"sponsoring\", \"reverse_mentoring\"")]
+    UnknownProgram(String),
+    /// Text that does not parse, or has unknown keys or wrong types.
+    #[error("invalid config: {0}")]
+    Parse(String),
+    /// A value outside its range.
+    #[error("config key {key:?} is {value}, {expected}")]
+    OutOfRange {
+        /// The key.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+}
+
+/// A program's preset with a config applied: everything scoring and the rules need.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The program.
+    pub program: Program,
+    /// Component weights.
+    pub weights: Weights,
+    /// Preferred gap window.
+    pub window: [f64; 2],
+    /// Hard gap bounds.
+    pub gap_bounds: [f64; 2],
+    /// Whether same-department pairs are allowed.
+    pub same_department: bool,
+    /// Pairs never made.
+    pub never: Vec<IdPair>,
+    /// Pairs always made.
+    pub pin: Vec<IdPair>,
+    /// Minimum score of a pair.
+    pub min_score: f64,
+    /// Score loss at a 12-hour time-zone distance.
+    pub timezone_weight: f64,
+    /// Hard time-zone limit in hours.
+    pub max_timezone_gap: Option<f64>,
+    /// Score loss without a shared language.
+    pub language_weight: f64,
+    /// Forbid pairs without a shared language.
+    pub require_shared_language: bool,
+}
+
+impl Settings {
+    /// The preset of `program` with `config` applied and checked.
+    ///
+    /// # Errors
+    /// [`ConfigError::OutOfRange`] for negative or non-finite weights, weights summing to zero,
+    /// windows with `low > high`, and factors outside `[0, 1]`.
+    pub fn resolve(program: Program, config: &Config) -> Result<Settings, ConfigError> {
+        let mut s = program.preset();
+        if let Some(w) = &config.weights {
+            let cur = &mut s.weights;
+            for (slot, new) in [
+                (&mut cur.skills, w.skills),
+                (&mut cur.seniority, w.seniority),
+                (&mut cur.goals, w.goals),
+                (&mut cur.expertise, w.expertise),
+                (&mut cur.reciprocity, w.reciprocity),
+            ] {
+                if let Some(value) = new {
+                    *slot = value;
+                }
+            }
+        }
+        s.window = config.window.unwrap_or(s.window);
+        s.gap_bounds = config.gap_bounds.unwrap_or(s.gap_bounds);
+        s.same_department = config.same_department.unwrap_or(s.same_department);
+        s.never = config.never.clone().unwrap_or_default();
+        s.pin = config.pin.clone().unwrap_or_default();
+        s.min_score = config.min_score.unwrap_or(s.min_score);
+        s.timezone_weight = config.timezone_weight.unwrap_or(s.timezone_weight);
+        s.max_timezone_gap = config.max_timezone_gap.or(s.max_timezone_gap);
+        s.language_weight = config.language_weight.unwrap_or(s.language_weight);
+        s.require_shared_language = config.require_shared_language.unwrap_or(s.require_shared_language);
+        s.check()?;
+        Ok(s)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let out = |key, value: String, expected| Err(ConfigError::OutOfRange { key, value, expected });
+        let w = self.weights.to_array();
+        for (key, value) in ["weights.skills", "weights.seniority", "weights.goals", "weights.expertise", "weights.reciprocity"]
+            .into_iter()
+            .zip(w)
+        {
+            if !(value.is_finite() && value >= 0.0) {
+                return out(key, value.to_string(), "expected a finite number >= 0");
+            }
+        }
+        if w.iter().sum::<f64>() <= 0.0 {
+            return out("weights", format!("{w:?}"), "expected at least one positive weight");
+        }
+        for (key, [lo, hi]) in [("window", self.window), ("gap_bounds", self.gap_bounds)] {
+            if lo.is_nan() || hi.is_nan() || lo > hi {
+                return out(key, format!("[{lo}, {hi}]"), "expected [low, high] with low <= high");
+            }
+        }
+        for (key, value) in [
+            ("min_score", self.min_score),
+            ("timezone_weight", self.timezone_weight),
+            ("language_weight", self.language_weight),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                return out(key, value.to_string(), "expected a number from 0 to 1");
+            }
+        }
+        if let Some(gap) = self.max_timezone_gap {
+            if !(gap >= 0.0) {
+                return out("max_timezone_gap", gap.to_string(), "expected a number of hours >= 0");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,101 @@
+//! Hard rules: the pairs that are never made, whatever their score.
+//!
+//! Always on: the same person, a pair inside one reporting chain (either manages the other,
+//! at any depth), a seniority gap outside the program's hard bounds. From config:
+//! `same_department = false`, `never` pairs, `max_timezone_gap`, `require_shared_language`
+//! and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
+//! [`Rule`].
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cohort::Cohort;
+use crate::score::{PairScore, Scorer};
+
+/// A reason a pair is not allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// One of the two did not opt into the program's role for their side.
+    NotOptedIn,
+    /// Giver and receiver are the same person.
+    SamePerson,
+    /// One manages the other, directly or through a chain.
+    ReportingChain,
+    /// The seniority gap is outside the program's hard bounds.
+    SeniorityGap,
+    /// Both work in the same department and config forbids it.
+    SameDepartment,
+    /// Listed in config `never`.
+    Never,
+    /// Further apart in time zones than config `max_timezone_gap`.
+    TimezoneGap,
+    /// No language in common and config requires one.
+    NoSharedLanguage,
+    /// A pin already takes the receiver, or every slot of the giver.
+    Pinned,
+    /// Scores below config `min_score`.
+    BelowMinScore,
+}
+
+impl Rule {
+    /// The rule's name as tables and explanations show it (`reporting_chain`, ...).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::NotOptedIn => "not_opted_in",
+            Rule::SamePerson => "same_person",
+            Rule::ReportingChain => "reporting_chain",
+            Rule::SeniorityGap => "seniority_gap",
+            Rule::SameDepartment => "same_department",
+            Rule::Never => "never",
+            Rule::TimezoneGap => "timezone_gap",
+            Rule::NoSharedLanguage => "no_shared_language",
+            Rule::Pinned => "pinned",
+            Rule::BelowMinScore => "below_min_score",
+        }
+    }
+}
+
+/// The rules of one program run, ready to check pairs by cohort position.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    never: HashSet<(usize, usize)>,
+}
+
+impl Rules {
+    /// Rules with `never` already resolved to cohort positions.
+    #[must_use]
+    pub fn new(never: impl IntoIterator<Item = (usize, usize)>) -> Rules {
+        Rules { never: never.into_iter().collect() }
+    }
+
+    /// The first rule that forbids giver → receiver, apart from opt-ins and pins, which
+    /// depend on the run rather than on the pair.
+    #[must_use]
+    pub fn check(&self, cohort: &Cohort, scorer: &Scorer, giver: usize, receiver: usize, score: &PairScore) -> Option<Rule> {
+        let s = scorer.settings();
+        let people = cohort.people();
+        let gap = scorer.gap(giver, receiver);
+        if giver == receiver {
+            Some(Rule::SamePerson)
+        } else if cohort.same_chain(giver, receiver) {
+            Some(Rule::ReportingChain)
+        } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
+            Some(Rule::SeniorityGap)
+        } else if !s.same_department && people[giver].department == people[receiver].department {
+            Some(Rule::SameDepartment)
+        } else if self.never.contains(&(giver, receiver)) {
+            Some(Rule::Never)
+        } else if s.max_timezone_gap.is_some_and(|max| score.timezone_gap > max) {
+            Some(Rule::TimezoneGap)
+        } else if s.require_shared_language && !score.shared_language {
+            Some(Rule::NoSharedLanguage)
+        } else if score.score < s.min_score {
+            Some(Rule::BelowMinScore)
+        } else {
+            None
+        }
+    }
+}
