@@ -7,21 +7,32 @@ Hungarian family, a drop-in for ``scipy.optimize.linear_sum_assignment``.
 
 from pairwell._core import (
     CertificateError,
+    CohortError,
+    ConfigError,
     CostMatrixError,
     InfeasibleError,
     PairwellError,
     __version__,
 )
 from pairwell.assignment import Assignment, linear_sum_assignment, solve, solve_batch
+from pairwell.matching import PROGRAMS, MatchResult, match
+from pairwell.people import read_people, write_people_csv
 
 __all__ = [
+    "PROGRAMS",
     "Assignment",
     "CertificateError",
+    "CohortError",
+    "ConfigError",
     "CostMatrixError",
     "InfeasibleError",
     "PairwellError",
     "__version__",
     "linear_sum_assignment",
+    "match",
+    "MatchResult",
+    "read_people",
+    "write_people_csv",
     "solve",
     "solve_batch",
 ]

@@ -1,6 +1,7 @@
 //! The exception hierarchy, rooted at `PairwellError` (a `ValueError`: every error pairwell
 //! raises is about its input), and the mapping from core errors onto it.
 
+use pairwell_core::matching::MatchError;
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
@@ -10,6 +11,8 @@ create_exception!(pairwell, PairwellError, PyValueError, "Base class of every er
 create_exception!(pairwell, CostMatrixError, PairwellError, "A cost matrix that cannot be solved: NaN, wrong shape, wrong infinities.");
 create_exception!(pairwell, InfeasibleError, PairwellError, "Constraints that no assignment can satisfy.");
 create_exception!(pairwell, CertificateError, PairwellError, "An assignment that its dual certificate does not prove optimal.");
+create_exception!(pairwell, CohortError, PairwellError, "People records that do not form a valid cohort: duplicate or unknown ids, bad numbers, manager cycles.");
+create_exception!(pairwell, ConfigError, PairwellError, "An unknown program, an unknown or out-of-range config key, or a pin that cannot be made.");
 
 /// A core error on its way to Python (the orphan rule forbids `From<SolveError> for PyErr`).
 pub(crate) struct Error(PyErr);
@@ -38,11 +41,25 @@ impl From<CoreCertificateError> for Error {
     }
 }
 
+impl From<MatchError> for Error {
+    fn from(e: MatchError) -> Self {
+        let msg = e.to_string();
+        match e {
+            MatchError::Cohort(_) => Error(CohortError::new_err(msg)),
+            MatchError::UnknownId { key: "giver" | "receiver", .. } => Error(CohortError::new_err(msg)),
+            MatchError::Config(_) | MatchError::UnknownId { .. } | MatchError::Pin { .. } => Error(ConfigError::new_err(msg)),
+            MatchError::Solve(e) => e.into(),
+        }
+    }
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("PairwellError", py.get_type::<PairwellError>())?;
     m.add("CostMatrixError", py.get_type::<CostMatrixError>())?;
     m.add("InfeasibleError", py.get_type::<InfeasibleError>())?;
     m.add("CertificateError", py.get_type::<CertificateError>())?;
+    m.add("CohortError", py.get_type::<CohortError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! `python/pairwell`.
 
 mod errors;
+mod matching;
 mod solve;
 
 use pyo3::prelude::*;
@@ -15,6 +16,7 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
+    matching::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,0 +1,158 @@
+"""The matching engine's Python face: :func:`match` and :class:`MatchResult`."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import pandas as pd
+
+from pairwell import _core
+from pairwell._core import ConfigError
+from pairwell.people import PeopleLike, read_people, to_engine_json
+
+__all__ = ["PROGRAMS", "ConfigLike", "MatchResult", "match"]
+
+#: The programs pairwell matches for.
+PROGRAMS = ("mentoring", "sponsoring", "reverse_mentoring")
+
+#: What :func:`match` accepts as config: a dict, or a path to a TOML or JSON file.
+ConfigLike = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
+
+PAIR_COLUMNS = [
+    "giver",
+    "receiver",
+    "score",
+    "skills",
+    "seniority",
+    "goals",
+    "expertise",
+    "reciprocity",
+    "logistics",
+    "timezone_gap",
+    "shared_language",
+    "pinned",
+]
+UNMATCHED_COLUMNS = ["id", "side", "reason", "detail"]
+
+
+def _config_text(config: ConfigLike) -> tuple[Optional[str], str]:
+    """Config as (text, format) for the engine."""
+    if config is None:
+        return None, "json"
+    if isinstance(config, Mapping):
+        try:
+            return json.dumps(dict(config), allow_nan=False), "json"
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"config must hold only strings, numbers, booleans, lists and dicts: {exc}") from None
+    if isinstance(config, (str, os.PathLike)):
+        path = Path(config)
+        if not path.exists():
+            raise ConfigError(f"config file {str(path)!r} does not exist")
+        suffix = path.suffix.lower()
+        if suffix not in (".toml", ".json"):
+            raise ConfigError(f"config file {str(path)!r} must end in .toml or .json")
+        return path.read_text(encoding="utf-8"), suffix[1:]
+    raise ConfigError(f"config must be a dict or a path to a TOML or JSON file, got {type(config).__name__}")
+
+
+class MatchResult:
+    """The optimal matching of one program.
+
+    Attributes
+    ----------
+    program:
+        ``"mentoring"``, ``"sponsoring"`` or ``"reverse_mentoring"``.
+    pairs:
+        DataFrame with columns ``giver``, ``receiver``, ``score``, the five components
+        (``skills``, ``seniority``, ``goals``, ``expertise``, ``reciprocity``), ``logistics``
+        (time-zone and language factor), ``timezone_gap``, ``shared_language`` and ``pinned``.
+    unmatched:
+        DataFrame with columns ``id``, ``side`` (``giver``/``receiver``), ``reason`` (``no
+        eligible partner``, ``every partner below min_score``, ``partners taken by others``)
+        and ``detail`` (how many partners each rule excluded).
+    total:
+        Sum of pair scores: the maximum over every matching that keeps the rules and
+        capacities (:meth:`verify` proves it).
+    people:
+        The people table as read (extra columns kept), for metrics and fairness.
+    seconds:
+        Wall time of the match (scoring and solving).
+    """
+
+    def __init__(self, native: Any, people: pd.DataFrame, seconds: float) -> None:
+        self._native = native
+        self.program: str = native.program
+        self.total: float = native.total
+        self.people = people
+        self.seconds = seconds
+        self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
+        self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The settings used: the program's preset with the config applied."""
+        return json.loads(self._native.settings_json())
+
+    def explain(self, giver: str, receiver: str) -> dict[str, Any]:
+        """Everything about giver → receiver.
+
+        Keys: ``score``, the five components, ``logistics``, ``timezone_gap``,
+        ``shared_language``, ``allowed``, ``rule`` (the rule that forbids the pair, else None),
+        ``matched``, and ``regret``: how much the optimal total drops if this pair is forced in
+        (0 for a chosen pair, None for a forbidden one), computed exactly from the solver's dual
+        potentials.
+        """
+        return self._native.explain(str(giver), str(receiver))
+
+    def verify(self) -> None:
+        """Prove :attr:`total` optimal with the solver's dual certificate.
+
+        Raises :class:`pairwell.CertificateError` if any condition fails.
+        """
+        self._native.verify()
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchResult(program={self.program!r}, pairs={len(self.pairs)}, "
+            f"unmatched={len(self.unmatched)}, total={self.total:.4f})"
+        )
+
+
+def match(people: PeopleLike, program: str, config: ConfigLike = None) -> MatchResult:
+    """Pair people for ``program`` and return the optimal matching.
+
+    Parameters
+    ----------
+    people:
+        A DataFrame, a list of dicts, or a path to a CSV or JSON file in the people schema
+        (see :mod:`pairwell.people`).
+    program:
+        ``"mentoring"`` (mentor → mentee), ``"sponsoring"`` (sponsor → protege) or
+        ``"reverse_mentoring"`` (reverse_mentor, the junior expert → reverse_mentee, the senior
+        learner).
+    config:
+        A dict, or a path to a TOML (or JSON) file, with any of the keys ``weights``,
+        ``window``, ``gap_bounds``, ``same_department``, ``never``, ``pin``, ``min_score``,
+        ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
+        ``require_shared_language``. Unknown keys are errors.
+
+    Raises
+    ------
+    CohortError
+        Duplicate ids, missing or NaN levels, unknown managers, manager cycles, bad fields.
+    ConfigError
+        Unknown program or config key, values out of range, unknown ids in ``never`` or
+        ``pin``, a pin that breaks a rule or a capacity. Both are ``ValueError`` subclasses.
+    """
+    if program not in PROGRAMS:
+        raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
+    text, fmt = _config_text(config)
+    start = time.perf_counter()
+    table = read_people(people)
+    native = _core.match_people(to_engine_json(table), program, text, fmt)
+    return MatchResult(native, table, time.perf_counter() - start)
