@@ -15,6 +15,7 @@ from pairwell._core import (
     __version__,
 )
 from pairwell.assignment import Assignment, linear_sum_assignment, solve, solve_batch
+from pairwell.compare import CompareTable, compare
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
 
@@ -23,11 +24,13 @@ __all__ = [
     "Assignment",
     "CertificateError",
     "CohortError",
+    "CompareTable",
     "ConfigError",
     "CostMatrixError",
     "InfeasibleError",
     "PairwellError",
     "__version__",
+    "compare",
     "linear_sum_assignment",
     "match",
     "MatchResult",

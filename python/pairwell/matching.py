@@ -35,6 +35,7 @@ PAIR_COLUMNS = [
     "logistics",
     "timezone_gap",
     "shared_language",
+    "gap",
     "pinned",
 ]
 UNMATCHED_COLUMNS = ["id", "side", "reason", "detail"]
@@ -70,7 +71,8 @@ class MatchResult:
     pairs:
         DataFrame with columns ``giver``, ``receiver``, ``score``, the five components
         (``skills``, ``seniority``, ``goals``, ``expertise``, ``reciprocity``), ``logistics``
-        (time-zone and language factor), ``timezone_gap``, ``shared_language`` and ``pinned``.
+        (time-zone and language factor), ``timezone_gap``, ``shared_language``, ``gap`` (the
+        seniority gap in the program's direction) and ``pinned``.
     unmatched:
         DataFrame with columns ``id``, ``side`` (``giver``/``receiver``), ``reason`` (``no
         eligible partner``, ``every partner below min_score``, ``partners taken by others``)
@@ -81,7 +83,9 @@ class MatchResult:
     people:
         The people table as read (extra columns kept), for metrics and fairness.
     seconds:
-        Wall time of the match (scoring and solving).
+        Wall time of the match (reading, scoring and solving).
+    scoring_seconds, solving_seconds:
+        The engine's time split between scoring (with the rules) and solving.
     """
 
     def __init__(self, native: Any, people: pd.DataFrame, seconds: float) -> None:
@@ -92,6 +96,70 @@ class MatchResult:
         self.seconds = seconds
         self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
+        self.scoring_seconds, self.solving_seconds = native.timings()
+        self._metrics: Optional[dict[str, Any]] = None
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        """Quality of this matching: ``total``, ``mean_score``, ``min_score``, ``matched``
+        (share of receivers matched), ``top3`` (share of matched receivers paired with one of
+        their three best allowed givers), ``blocking_pairs`` (pairs who would both rather have
+        each other, under the stable baseline's preferences) and ``seconds`` (the whole match).
+        """
+        if self._metrics is None:
+            self._metrics = {**self._native.metrics(), "seconds": self.seconds}
+        return dict(self._metrics)
+
+    def fairness(self, by: str) -> pd.DataFrame:
+        """Match rate and mean pair score for each group of the people column ``by``.
+
+        Any column of the people table works (``department``, ``level``, or one you add, such
+        as a demographic column). Counts participants of both sides: a giver is matched when
+        they have at least one receiver.
+        """
+        if by not in self.people.columns:
+            raise ConfigError(f"fairness: unknown column {by!r}; the people table has {', '.join(map(str, self.people.columns))}")
+        groups = self.people.set_index("id")[by]
+        if groups.map(lambda v: isinstance(v, (list, dict))).any():
+            raise ConfigError(f"fairness: column {by!r} holds lists or dicts; group by a column of single values")
+        side_ids = pd.concat([self.pairs[["giver", "score"]].rename(columns={"giver": "id"}),
+                              self.pairs[["receiver", "score"]].rename(columns={"receiver": "id"})])
+        givers, receivers = self._native.participants()
+        ids = pd.Index(sorted(set(givers) | set(receivers)), name="id")
+        per_person = side_ids.groupby("id")["score"].agg(["count", "mean"]).reindex(ids)
+        table = pd.DataFrame({
+            by: groups.reindex(ids).to_numpy(),
+            "matched": per_person["count"].fillna(0).to_numpy() > 0,
+            "score": per_person["mean"].to_numpy(),
+        })
+        out = table.groupby(by, dropna=False).agg(
+            participants=("matched", "size"), matched=("matched", "sum"), mean_score=("score", "mean")
+        )
+        out["match_rate"] = out["matched"] / out["participants"]
+        return out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
+
+    def compare(self, seed: int = 0) -> Any:
+        """This matching against the greedy, random and stable baselines: see
+        :func:`pairwell.compare`."""
+        from pairwell.compare import compare_result
+
+        return compare_result(self, seed)
+
+    def plot(self) -> Any:
+        """Histograms of pair scores and seniority gaps (needs matplotlib: ``pip install
+        pairwell[plot]``). Returns the matplotlib figure."""
+        from pairwell.plot import plot_pairs
+
+        return plot_pairs({"optimal": self.pairs}, title=f"{self.program}: {len(self.pairs)} pairs")
+
+    def _repr_html_(self) -> str:
+        metrics = pd.DataFrame([self.metrics]).to_html(index=False, float_format=lambda x: f"{x:.3f}")
+        head = self.pairs.head(20).to_html(index=False, float_format=lambda x: f"{x:.3f}")
+        more = f"<p>… {len(self.pairs) - 20} more pairs</p>" if len(self.pairs) > 20 else ""
+        return (
+            f"<div><strong>pairwell {self.program}</strong>: {len(self.pairs)} pairs, "
+            f"{len(self.unmatched)} unmatched, total {self.total:.3f}{metrics}{head}{more}</div>"
+        )
 
     @property
     def settings(self) -> dict[str, Any]:

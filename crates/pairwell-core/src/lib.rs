@@ -8,12 +8,17 @@
 //! - [`score`]: the five score components of a giver → receiver pair.
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result.
+//! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
+//! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
+pub mod baselines;
 pub mod cohort;
 pub mod matching;
+pub mod metrics;
 pub mod program;
+pub mod rng;
 pub mod rules;
 pub mod score;
 pub mod solve;

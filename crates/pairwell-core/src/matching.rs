@@ -7,6 +7,8 @@
 //! people may stay unmatched. The [`MatchResult`] keeps what it needs to explain any pair and
 //! to prove its total optimal.
 
+use std::time::Instant;
+
 use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -155,18 +157,24 @@ pub struct MatchResult {
     pub unmatched: Vec<Unmatched>,
     /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities.
     pub total: f64,
-    cohort: Cohort,
-    scorer: Scorer,
-    givers: Vec<usize>,
-    receivers: Vec<usize>,
-    /// Rule forbidding each giver × receiver pair (by position in `givers`, `receivers`).
-    rules: Array2<Option<Rule>>,
+    /// Wall time of scoring and rules, in seconds.
+    pub scoring_seconds: f64,
+    /// Wall time of the solver, in seconds.
+    pub solving_seconds: f64,
+    pub(crate) cohort: Cohort,
+    pub(crate) scorer: Scorer,
+    pub(crate) givers: Vec<usize>,
+    pub(crate) receivers: Vec<usize>,
+    /// Score of each giver × receiver pair (by position in `givers`, `receivers`).
+    pub(crate) scores: Array2<f64>,
+    /// Rule forbidding each pair.
+    pub(crate) rules: Array2<Option<Rule>>,
     /// The problem handed to the solver (pins removed) and its solution.
-    problem: Array2<f64>,
-    options: SolveOptions,
-    solution: Assignment,
+    pub(crate) problem: Array2<f64>,
+    pub(crate) options: SolveOptions,
+    pub(crate) solution: Assignment,
     /// Giver and receiver of each pin (positions in `givers`, `receivers`).
-    pins: Vec<(usize, usize)>,
+    pub(crate) pins: Vec<(usize, usize)>,
 }
 
 /// Matches `people` for `program` under `config`.
@@ -202,6 +210,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     let receivers = side(program.receiver_role());
 
     // Scores and rules of every pair, one giver per task.
+    let clock = Instant::now();
     let mut scores = Array2::zeros((givers.len(), receivers.len()));
     let mut rules = Array2::from_elem((givers.len(), receivers.len()), None);
     scores
@@ -234,39 +243,35 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         if rules[[gi, ri]].is_none() { scores[[gi, ri]] } else { f64::NEG_INFINITY }
     });
     let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
+    let scoring_seconds = clock.elapsed().as_secs_f64();
+    let clock = Instant::now();
     let solution = solve::solve(problem.view(), &options)?;
+    let solving_seconds = clock.elapsed().as_secs_f64();
 
-    let mut chosen: Vec<(usize, usize, bool)> = pins.iter().map(|&(g, r)| (g, r, true)).collect();
-    chosen.extend(solution.pairs().into_iter().map(|(g, r)| (g, r, false)));
-    let mut pairs: Vec<Pair> = chosen
-        .into_iter()
-        .map(|(gi, ri, pinned)| Pair {
-            giver: people[givers[gi]].id.clone(),
-            receiver: people[receivers[ri]].id.clone(),
-            score: scorer.pair(givers[gi], receivers[ri]),
-            pinned,
-        })
-        .collect();
-    pairs.sort_by(|a, b| (&a.giver, &a.receiver).cmp(&(&b.giver, &b.receiver)));
-    let total = pairs.iter().map(|p| p.score.score).sum();
     let unmatched = unmatched(people, &givers, &receivers, &rules, &pins, &solution);
 
-    Ok(MatchResult {
+    let mut result = MatchResult {
         program,
         settings,
-        pairs,
+        pairs: Vec::new(),
         unmatched,
-        total,
+        total: 0.0,
+        scoring_seconds,
+        solving_seconds,
         cohort,
         scorer,
         givers,
         receivers,
+        scores,
         rules,
         problem,
         options,
         solution,
         pins,
-    })
+    };
+    result.pairs = result.named_pairs(&result.solution.pairs());
+    result.total = result.pairs.iter().map(|p| p.score.score).sum();
+    Ok(result)
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed
@@ -363,6 +368,24 @@ fn unmatched(
 }
 
 impl MatchResult {
+    /// The pins plus `pairs` (positions in the solver's problem) as named, scored pairs,
+    /// sorted by giver then receiver id.
+    pub(crate) fn named_pairs(&self, pairs: &[(usize, usize)]) -> Vec<Pair> {
+        let people = self.cohort.people();
+        let pinned = self.pins.iter().map(|&(g, r)| (g, r, true));
+        let mut named: Vec<Pair> = pinned
+            .chain(pairs.iter().map(|&(g, r)| (g, r, false)))
+            .map(|(gi, ri, pinned)| Pair {
+                giver: people[self.givers[gi]].id.clone(),
+                receiver: people[self.receivers[ri]].id.clone(),
+                score: self.scorer.pair(self.givers[gi], self.receivers[ri]),
+                pinned,
+            })
+            .collect();
+        named.sort_by(|a, b| (&a.giver, &a.receiver).cmp(&(&b.giver, &b.receiver)));
+        named
+    }
+
     /// Score, rule, match status and regret of giver → receiver.
     ///
     /// # Errors

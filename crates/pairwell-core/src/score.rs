@@ -70,6 +70,8 @@ pub struct PairScore {
     pub timezone_gap: f64,
     /// Whether the two share a language (true when either lists none).
     pub shared_language: bool,
+    /// Seniority gap in the program's direction, in levels (positive when as expected).
+    pub gap: f64,
 }
 
 /// A person with every string replaced by a number, sorted for merges.
@@ -216,7 +218,7 @@ impl Scorer {
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let w = s.weights.to_array();
         let mean = components.to_array().iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / w.iter().sum::<f64>();
-        PairScore { score: (mean * logistics).clamp(0.0, 1.0), components, logistics, timezone_gap, shared_language }
+        PairScore { score: (mean * logistics).clamp(0.0, 1.0), components, logistics, timezone_gap, shared_language, gap }
     }
 
     /// Scores of every giver × receiver pair (positions in the cohort), computed in parallel.

@@ -4,6 +4,7 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::program::{Config, Program};
 use pairwell_core::cohort::Person;
+use pairwell_core::metrics::Metrics;
 use pairwell_core::score::COMPONENTS;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -55,6 +56,7 @@ fn score_fields(dict: &Bound<'_, PyDict>, score: &pairwell_core::score::PairScor
     dict.set_item("logistics", score.logistics)?;
     dict.set_item("timezone_gap", score.timezone_gap)?;
     dict.set_item("shared_language", score.shared_language)?;
+    dict.set_item("gap", score.gap)?;
     Ok(())
 }
 
@@ -67,6 +69,27 @@ fn records<'py, T>(py: Python<'py>, rows: &[T], fill: impl Fn(&Bound<'py, PyDict
             Ok(d)
         })
         .collect()
+}
+
+fn pair_records<'py>(py: Python<'py>, pairs: &[Pair]) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    records(py, pairs, |d, p: &Pair| {
+        d.set_item("giver", &p.giver)?;
+        d.set_item("receiver", &p.receiver)?;
+        score_fields(d, &p.score)?;
+        d.set_item("pinned", p.pinned)
+    })
+}
+
+fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("total", m.total)?;
+    d.set_item("mean_score", m.mean_score)?;
+    d.set_item("min_score", m.min_score)?;
+    d.set_item("matched", m.matched)?;
+    d.set_item("top3", m.top3)?;
+    d.set_item("blocking_pairs", m.blocking_pairs)?;
+    d.set_item("seconds", m.seconds)?;
+    Ok(d)
 }
 
 #[pymethods]
@@ -90,12 +113,32 @@ impl PyMatchResult {
 
     /// The pairs, one dict per pair.
     fn pairs<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        records(py, &self.0.pairs, |d, p: &Pair| {
-            d.set_item("giver", &p.giver)?;
-            d.set_item("receiver", &p.receiver)?;
-            score_fields(d, &p.score)?;
-            d.set_item("pinned", p.pinned)
-        })
+        pair_records(py, &self.0.pairs)
+    }
+
+    /// Ids of the givers and of the receivers who took part.
+    fn participants(&self) -> (Vec<String>, Vec<String>) {
+        let (g, r) = self.0.participants();
+        (g.into_iter().map(str::to_string).collect(), r.into_iter().map(str::to_string).collect())
+    }
+
+    /// Seconds spent scoring (with rules) and solving.
+    fn timings(&self) -> (f64, f64) {
+        (self.0.scoring_seconds, self.0.solving_seconds)
+    }
+
+    /// Metrics of the optimal matching, as a dict.
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let m = py.detach(|| self.0.metrics());
+        metrics_dict(py, &m)
+    }
+
+    /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
+    fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<(&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>)>> {
+        let rows = py.detach(|| self.0.compare(seed));
+        rows.iter()
+            .map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?)))
+            .collect()
     }
 
     /// The unmatched participants, one dict each.

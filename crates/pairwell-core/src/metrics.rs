@@ -1,0 +1,167 @@
+//! How good a matching is, and how the optimal one compares with what people do today.
+//!
+//! [`MatchResult::metrics`] scores the optimal matching; [`MatchResult::compare`] runs the
+//! [`baselines`](crate::baselines) on the same problem (same rules, capacities and pins) and
+//! scores each the same way:
+//!
+//! - `total`, `mean_score`, `min_score`: of the pair scores (NaN means and minima when empty);
+//! - `matched`: share of receivers with a partner;
+//! - `top3`: share of matched receivers whose giver is one of their three best allowed givers;
+//! - `blocking_pairs`: allowed pairs who would both rather have each other than what they got,
+//!   under the stable baseline's two-sided preferences (pinned people are fixed and not
+//!   counted);
+//! - `seconds`: the method's own run time on the scored problem (for the optimal method, the
+//!   solver's).
+
+use std::time::Instant;
+
+use ndarray::Array2;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::baselines::{self, Problem};
+use crate::matching::{MatchResult, Pair};
+use crate::rules::Rule;
+
+/// A way of pairing people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// pairwell's exact optimum.
+    Optimal,
+    /// Best remaining pair first.
+    Greedy,
+    /// A seeded random feasible matching.
+    Random,
+    /// Receiver-proposing deferred acceptance.
+    Stable,
+}
+
+impl Method {
+    /// Every method, in table order.
+    pub const ALL: [Method; 4] = [Method::Optimal, Method::Greedy, Method::Random, Method::Stable];
+
+    /// The method's name in tables.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Optimal => "optimal",
+            Method::Greedy => "greedy",
+            Method::Random => "random",
+            Method::Stable => "stable",
+        }
+    }
+}
+
+/// Quality of one matching.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// Sum of pair scores.
+    pub total: f64,
+    /// Mean pair score.
+    pub mean_score: f64,
+    /// Lowest pair score.
+    pub min_score: f64,
+    /// Share of receivers matched.
+    pub matched: f64,
+    /// Share of matched receivers paired with one of their three best allowed givers.
+    pub top3: f64,
+    /// Pairs who would both rather have each other.
+    pub blocking_pairs: usize,
+    /// Run time of the method, in seconds.
+    pub seconds: f64,
+}
+
+/// One method's matching and its metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// The method.
+    pub method: Method,
+    /// Its pairs, pins included.
+    pub pairs: Vec<Pair>,
+    /// Its metrics.
+    pub metrics: Metrics,
+}
+
+impl MatchResult {
+    /// What a giver gains from each pair: the mean of reciprocity and seniority fit.
+    fn gains(&self) -> Array2<f64> {
+        let mut gain = Array2::zeros(self.scores.dim());
+        gain.outer_iter_mut().into_par_iter().enumerate().for_each(|(gi, mut row)| {
+            for (ri, cell) in row.iter_mut().enumerate() {
+                let c = self.scorer.pair(self.givers[gi], self.receivers[ri]).components;
+                *cell = 0.5 * (c.reciprocity + c.seniority);
+            }
+        });
+        gain
+    }
+
+    fn problem_of<'a>(&'a self, gain: &'a Array2<f64>) -> Problem<'a> {
+        Problem {
+            score: self.problem.view(),
+            gain: gain.view(),
+            capacities: self.options.capacities.as_deref().unwrap_or_default(),
+        }
+    }
+
+    /// Metrics of solver-problem pairs `pairs` plus the pins.
+    fn evaluate(&self, problem: &Problem<'_>, pairs: &[(usize, usize)], seconds: f64) -> Metrics {
+        let all: Vec<(usize, usize)> = self.pins.iter().copied().chain(pairs.iter().copied()).collect();
+        let scores: Vec<f64> = all.iter().map(|&(g, r)| self.scores[[g, r]]).collect();
+        let total: f64 = scores.iter().sum();
+        let n = scores.len();
+        let n_receivers = self.receivers.len();
+        let share = |k: usize, of: usize| if of == 0 { f64::NAN } else { k as f64 / of as f64 };
+        // A receiver's allowed givers are those no rule forbids, pins aside.
+        let allowed = |g: usize, r: usize| matches!(self.rules[[g, r]], None | Some(Rule::Pinned)) || self.pins.contains(&(g, r));
+        let in_top3 = all
+            .iter()
+            .filter(|&&(g, r)| {
+                let s = self.scores[[g, r]];
+                let better = (0..self.givers.len())
+                    .filter(|&o| o != g && allowed(o, r) && (self.scores[[o, r]] > s || (self.scores[[o, r]] == s && o < g)))
+                    .count();
+                better < 3
+            })
+            .count();
+        Metrics {
+            total,
+            mean_score: if n == 0 { f64::NAN } else { total / n as f64 },
+            min_score: scores.iter().copied().reduce(f64::min).unwrap_or(f64::NAN),
+            matched: share(n, n_receivers),
+            top3: share(in_top3, n),
+            blocking_pairs: problem.blocking_pairs(pairs),
+            seconds,
+        }
+    }
+
+    /// Metrics of the optimal matching.
+    #[must_use]
+    pub fn metrics(&self) -> Metrics {
+        let gain = self.gains();
+        self.evaluate(&self.problem_of(&gain), &self.solution.pairs(), self.solving_seconds)
+    }
+
+    /// The optimal matching and every baseline on the same problem, with their metrics, in
+    /// [`Method::ALL`] order. `seed` drives the random baseline.
+    #[must_use]
+    pub fn compare(&self, seed: u64) -> Vec<Comparison> {
+        let gain = self.gains();
+        let problem = self.problem_of(&gain);
+        Method::ALL
+            .into_iter()
+            .map(|method| {
+                let clock = Instant::now();
+                let pairs = match method {
+                    Method::Optimal => self.solution.pairs(),
+                    Method::Greedy => baselines::greedy(&problem),
+                    Method::Random => baselines::random(&problem, seed),
+                    Method::Stable => baselines::stable(&problem),
+                };
+                let seconds = if method == Method::Optimal { self.solving_seconds } else { clock.elapsed().as_secs_f64() };
+                let metrics = self.evaluate(&problem, &pairs, seconds);
+                Comparison { method, pairs: self.named_pairs(&pairs), metrics }
+            })
+            .collect()
+    }
+}

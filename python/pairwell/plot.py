@@ -1,0 +1,42 @@
+"""Pictures of matchings: score distributions and seniority gaps per method (matplotlib, an
+optional extra: ``pip install pairwell[plot]``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["plot_pairs"]
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "plotting needs matplotlib, an optional extra: pip install 'pairwell[plot]'"
+        ) from None
+    return plt
+
+
+def plot_pairs(pairs_by_method: Mapping[str, pd.DataFrame], title: str = "") -> Any:
+    """Two panels: the pair-score distribution and the seniority-gap distribution of each
+    method's pairs (DataFrames with ``score`` and ``gap`` columns). Returns the figure."""
+    plt = _pyplot()
+    fig, (scores, gaps) = plt.subplots(1, 2, figsize=(11, 4))
+    score_bins = [i / 20 for i in range(21)]
+    all_gaps = pd.concat([pairs["gap"] for pairs in pairs_by_method.values()])
+    low, high = (int(all_gaps.min() // 1), int(all_gaps.max() // 1) + 1) if len(all_gaps) else (0, 1)
+    gap_bins = [low + i / 2 for i in range(2 * (high - low) + 1)]
+    for method, pairs in pairs_by_method.items():
+        scores.hist(pairs["score"], bins=score_bins, histtype="step", linewidth=1.6, label=f"{method} ({len(pairs)})")
+        gaps.hist(pairs["gap"], bins=gap_bins, histtype="step", linewidth=1.6, label=method)
+    scores.set(xlabel="pair score", ylabel="pairs", title="score distribution")
+    gaps.set(xlabel="seniority gap (levels, program direction)", ylabel="pairs", title="seniority gaps")
+    scores.legend(fontsize="small")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
