@@ -312,9 +312,9 @@ fn assemble(
                     (true, false) => slack.min(0.0),
                 }
             });
-            sign * dual
+            sign * dual + 0.0 // no negative zeros
         })
         .collect();
     let (rows, cols) = pairs.into_iter().unzip();
-    Assignment { rows, cols, objective, row_duals, col_duals: col_duals.iter().map(|v| sign * v).collect() }
+    Assignment { rows, cols, objective, row_duals, col_duals: col_duals.iter().map(|v| sign * v + 0.0).collect() }
 }
