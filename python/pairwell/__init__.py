@@ -1,8 +1,11 @@
 """pairwell: pairs people for mentoring, sponsoring and reverse mentoring, and proves the
 pairing optimal.
 
-The solver (:func:`linear_sum_assignment`, :func:`solve`) is an exact assignment solver of the
-Hungarian family, a drop-in for ``scipy.optimize.linear_sum_assignment``.
+- :func:`match` pairs people for a program and returns a :class:`MatchResult` (pairs, unmatched
+  people and why, explanations, metrics, an optimality certificate); :func:`compare` sets it
+  against greedy, random and stable matching; :func:`sample_cohort` makes test organisations.
+- :func:`linear_sum_assignment` and :func:`solve` are the exact assignment solver underneath
+  (Hungarian family), a drop-in for ``scipy.optimize.linear_sum_assignment``.
 """
 
 from pairwell._core import (
@@ -18,6 +21,7 @@ from pairwell.assignment import Assignment, linear_sum_assignment, solve, solve_
 from pairwell.compare import CompareTable, compare
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
+from pairwell.sample import sample_cohort
 
 __all__ = [
     "PROGRAMS",
@@ -35,6 +39,7 @@ __all__ = [
     "match",
     "MatchResult",
     "read_people",
+    "sample_cohort",
     "write_people_csv",
     "solve",
     "solve_batch",

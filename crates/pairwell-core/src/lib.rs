@@ -9,6 +9,7 @@
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
+//! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
@@ -20,5 +21,6 @@ pub mod metrics;
 pub mod program;
 pub mod rng;
 pub mod rules;
+pub mod sample;
 pub mod score;
 pub mod solve;

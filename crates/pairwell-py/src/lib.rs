@@ -7,6 +7,7 @@
 
 mod errors;
 mod matching;
+mod sample;
 mod solve;
 
 use pyo3::prelude::*;
@@ -17,6 +18,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
     matching::register(m)?;
+    sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
