@@ -249,12 +249,17 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
+        // Every sweep over the unsettled targets also records their minimum: when it is
+        // unique, the next distance level needs no separate pass (Dijkstra without ties).
+        let mut low = Low::default();
         {
             let row = self.row(root);
             for t in 0..m {
                 collist[t] = t;
-                d[t] = row[self.targets.col(t)] - v[t];
+                let dt = row[self.targets.col(t)] - v[t];
+                d[t] = dt;
                 pred[t] = root;
+                low.see(dt, t);
             }
         }
         // Cheapest way found so far to end the path at a dummy (only with `exit`).
@@ -266,18 +271,24 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         let end: usize; // a free target, or NONE to end at `exit_source`'s dummy
         'search: loop {
             if lo == hi {
-                mind = f64::INFINITY;
-                for k in hi..m {
-                    let t = collist[k];
-                    let dt = d[t];
-                    if dt <= mind {
-                        if dt < mind {
-                            hi = lo;
-                            mind = dt;
+                if low.ties == 1 {
+                    mind = low.value;
+                    collist.swap(low.at, hi);
+                    hi += 1;
+                } else {
+                    mind = f64::INFINITY;
+                    for k in hi..m {
+                        let t = collist[k];
+                        let dt = d[t];
+                        if dt <= mind {
+                            if dt < mind {
+                                hi = lo;
+                                mind = dt;
+                            }
+                            collist[k] = collist[hi];
+                            collist[hi] = t;
+                            hi += 1;
                         }
-                        collist[k] = collist[hi];
-                        collist[hi] = t;
-                        hi += 1;
                     }
                 }
                 if self.exit && exit_dist < mind {
@@ -304,22 +315,32 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 exit_dist = -h;
                 exit_source = s;
             }
+            low = Low::default();
             for k in hi..m {
                 let t = collist[k];
+                let mut dt = d[t];
                 let cred = row[self.targets.col(t)] - v[t] - h;
-                if cred < d[t] {
+                if cred < dt {
                     d[t] = cred;
                     pred[t] = s;
+                    dt = cred;
                     if cred == mind {
                         if y[t] == NONE {
                             end = t;
                             break 'search;
                         }
+                        // Settle-ready: swap into the todo block; the target it displaces
+                        // was already seen in this sweep.
                         collist[k] = collist[hi];
                         collist[hi] = t;
+                        if low.at == hi {
+                            low.at = k;
+                        }
                         hi += 1;
+                        continue;
                     }
                 }
+                low.see(dt, k);
             }
         }
         for &t in &collist[..lo] {
@@ -344,6 +365,31 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 return Ok(());
             }
             t = previous;
+        }
+    }
+}
+
+/// The minimum distance among unsettled targets, where it sits in `collist`, and how many
+/// targets share it.
+struct Low {
+    value: f64,
+    at: usize,
+    ties: usize,
+}
+
+impl Default for Low {
+    fn default() -> Self {
+        Low { value: f64::INFINITY, at: usize::MAX, ties: 0 }
+    }
+}
+
+impl Low {
+    #[inline(always)]
+    fn see(&mut self, value: f64, at: usize) {
+        if value < self.value || self.ties == 0 {
+            *self = Low { value, at, ties: 1 };
+        } else if value == self.value {
+            self.ties += 1;
         }
     }
 }
