@@ -2,11 +2,11 @@
 //!
 //! Sources are assigned one at a time along a shortest augmenting path found by a Dijkstra
 //! search over reduced costs; target potentials `v` keep every reduced cost non-negative, so
-//! each search is `O(n·m)` and a whole solve `O(n²·m)`. The search settles *all* targets at
-//! the current minimum distance in one sweep, which is what keeps tie-heavy and low-rank
-//! matrices (real score matrices) fast. For square problems a column reduction, reduction
-//! transfer and two passes of augmenting row reduction (Jonker & Volgenant, 1987) assign most
-//! sources before any search runs.
+//! each search is `O(n·m)` and a whole solve `O(n²·m)`. Each sweep over the unsettled targets
+//! also finds the next closest one, preferring a free target on ties (which ends the search at
+//! once), and targets reached at the current distance are queued without another pass; that
+//! keeps tie-heavy and low-rank matrices (real score matrices) fast. For square problems a column reduction, reduction transfer and passes of augmenting
+//! row reduction (Jonker & Volgenant, 1987) assign most sources before any search runs.
 //!
 //! The kernel works in the minimisation sense on a row-major matrix; the caller maps sources
 //! and targets to physical rows and columns (capacities repeat a physical row without copying
@@ -179,9 +179,12 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 _ => {}
             }
         }
-        for _ in 0..2 {
+        // Jonker and Volgenant run two passes; tie-heavy matrices keep profiting, so passes go
+        // on while each still places a tenth of the free sources.
+        for _ in 0..8 {
+            let before = free.len();
             free = self.augmenting_row_reduction(st, free);
-            if free.is_empty() {
+            if free.len() * 10 > before * 9 {
                 break;
             }
         }
@@ -195,7 +198,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         let mut k = 0;
         // Each step either shrinks a potential strictly or moves on; the cap keeps rounding
         // from stretching a pass, and anything left is handled by the exact search.
-        let mut budget = 4 * n + 16;
+        let mut budget = 8 * n + 16;
         let mut next = Vec::new();
         while k < todo && budget > 0 {
             budget -= 1;
@@ -249,8 +252,8 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
-        // Every sweep over the unsettled targets also records their minimum: when it is
-        // unique, the next distance level needs no separate pass (Dijkstra without ties).
+        // Every sweep over the unsettled targets also records their minimum, so the next
+        // distance level needs no separate pass.
         let mut low = Low::default();
         {
             let row = self.row(root);
@@ -259,7 +262,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 let dt = row[self.targets.col(t)] - v[t];
                 d[t] = dt;
                 pred[t] = root;
-                low.see(dt, t);
+                low.see(dt, t, || y[t] == NONE);
             }
         }
         // Cheapest way found so far to end the path at a dummy (only with `exit`).
@@ -271,25 +274,13 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         let end: usize; // a free target, or NONE to end at `exit_source`'s dummy
         'search: loop {
             if lo == hi {
-                if low.ties == 1 {
+                // The next distance level: the lowest unsettled target (a free one on ties).
+                if low.at == usize::MAX {
+                    mind = f64::INFINITY;
+                } else {
                     mind = low.value;
                     collist.swap(low.at, hi);
                     hi += 1;
-                } else {
-                    mind = f64::INFINITY;
-                    for k in hi..m {
-                        let t = collist[k];
-                        let dt = d[t];
-                        if dt <= mind {
-                            if dt < mind {
-                                hi = lo;
-                                mind = dt;
-                            }
-                            collist[k] = collist[hi];
-                            collist[hi] = t;
-                            hi += 1;
-                        }
-                    }
                 }
                 if self.exit && exit_dist < mind {
                     mind = exit_dist;
@@ -315,32 +306,15 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 exit_dist = -h;
                 exit_source = s;
             }
-            low = Low::default();
-            for k in hi..m {
-                let t = collist[k];
-                let mut dt = d[t];
-                let cred = row[self.targets.col(t)] - v[t] - h;
-                if cred < dt {
-                    d[t] = cred;
-                    pred[t] = s;
-                    dt = cred;
-                    if cred == mind {
-                        if y[t] == NONE {
-                            end = t;
-                            break 'search;
-                        }
-                        // Settle-ready: swap into the todo block; the target it displaces
-                        // was already seen in this sweep.
-                        collist[k] = collist[hi];
-                        collist[hi] = t;
-                        if low.at == hi {
-                            low.at = k;
-                        }
-                        hi += 1;
-                        continue;
-                    }
+            match sweep(&self.targets, row, h, mind, hi, collist, d, v, pred, y, s) {
+                Sweep::Free(t) => {
+                    end = t;
+                    break 'search;
                 }
-                low.see(dt, k);
+                Sweep::Done { hi: new_hi, low: new_low } => {
+                    hi = new_hi;
+                    low = new_low;
+                }
             }
         }
         for &t in &collist[..lo] {
@@ -369,27 +343,94 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     }
 }
 
-/// The minimum distance among unsettled targets, where it sits in `collist`, and how many
-/// targets share it.
+/// How a sweep ended.
+enum Sweep {
+    /// It reached this free target at the current distance: the path is found.
+    Free(usize),
+    /// It relaxed every unsettled target; `hi` is the new end of the todo block.
+    Done { hi: usize, low: Low },
+}
+
+/// Relaxes every unsettled target (`collist[hi..]`) through source `s`, whose row is `row` and
+/// whose reduced-cost offset is `h`; targets reaching `mind` join the todo block.
+///
+/// This is the `O(m)` loop the whole solver spends its time in, so it indexes without bounds
+/// checks. Safety rests on invariants the kernel keeps: `collist` is a permutation of `0..m`
+/// and `d`, `v`, `pred`, `y` have length `m`, so every `t = collist[k]` is in range; every
+/// target map sends `0..m` into `0..row.len()`. Debug builds check all of it.
+#[allow(unsafe_code, clippy::too_many_arguments)]
+#[inline(always)]
+fn sweep<T: TargetMap>(
+    targets: &T,
+    row: &[f64],
+    h: f64,
+    mind: f64,
+    mut hi: usize,
+    collist: &mut [usize],
+    d: &mut [f64],
+    v: &[f64],
+    pred: &mut [usize],
+    y: &[usize],
+    s: usize,
+) -> Sweep {
+    let m = collist.len();
+    debug_assert!(d.len() == m && v.len() == m && pred.len() == m && y.len() == m);
+    let mut low = Low::default();
+    for k in hi..m {
+        // SAFETY: k < m = collist.len(); t < m by the permutation invariant; col(t) < row.len()
+        // by the target-map invariant (both checked in debug builds).
+        unsafe {
+            let t = *collist.get_unchecked(k);
+            debug_assert!(t < m && targets.col(t) < row.len());
+            let mut dt = *d.get_unchecked(t);
+            let cred = *row.get_unchecked(targets.col(t)) - *v.get_unchecked(t) - h;
+            if cred < dt {
+                *d.get_unchecked_mut(t) = cred;
+                *pred.get_unchecked_mut(t) = s;
+                dt = cred;
+                if cred == mind {
+                    if *y.get_unchecked(t) == NONE {
+                        return Sweep::Free(t);
+                    }
+                    // Swap into the todo block; the target it displaces was already seen.
+                    *collist.get_unchecked_mut(k) = *collist.get_unchecked(hi);
+                    *collist.get_unchecked_mut(hi) = t;
+                    if low.at == hi {
+                        low.at = k;
+                    }
+                    hi += 1;
+                    continue;
+                }
+            }
+            low.see(dt, k, || *y.get_unchecked(t) == NONE);
+        }
+    }
+    Sweep::Done { hi, low }
+}
+
+/// The lowest distance among unsettled targets and where it sits in `collist`; on ties a
+/// free target wins, so a search ends as soon as one is among the closest.
 struct Low {
     value: f64,
     at: usize,
-    ties: usize,
+    free: bool,
 }
 
 impl Default for Low {
     fn default() -> Self {
-        Low { value: f64::INFINITY, at: usize::MAX, ties: 0 }
+        Low { value: f64::INFINITY, at: usize::MAX, free: false }
     }
 }
 
 impl Low {
     #[inline(always)]
-    fn see(&mut self, value: f64, at: usize) {
-        if value < self.value || self.ties == 0 {
-            *self = Low { value, at, ties: 1 };
-        } else if value == self.value {
-            self.ties += 1;
+    fn see(&mut self, value: f64, at: usize, is_free: impl FnOnce() -> bool) {
+        if value < self.value {
+            *self = Low { value, at, free: is_free() };
+        } else if value == self.value && !self.free && is_free() {
+            *self = Low { value, at, free: true };
+        } else if self.at == usize::MAX {
+            self.at = at;
         }
     }
 }
