@@ -1,9 +1,26 @@
 """Type stubs of the native module ``pairwell._core`` (the Rust binding)."""
 
-from typing import Any, Optional
+from typing import Any, Optional, final
 
 import numpy as np
 import numpy.typing as npt
+
+__all__ = [
+    "CertificateError",
+    "CohortError",
+    "ConfigError",
+    "CostMatrixError",
+    "InfeasibleError",
+    "NativeMatchResult",
+    "PairwellError",
+    "__version__",
+    "_kuhn_munkres",
+    "match_people",
+    "sample_cohort",
+    "solve",
+    "solve_batch",
+    "verify",
+]
 
 __version__: str
 
@@ -38,6 +55,7 @@ def verify(
 ) -> None: ...
 def _kuhn_munkres(weights: npt.NDArray[np.int64]) -> tuple[int, npt.NDArray[np.intp]]: ...
 
+@final
 class NativeMatchResult:
     """A finished matching; ``pairwell.MatchResult`` wraps it."""
 
