@@ -48,6 +48,21 @@ fn brute(cost: &Array2<f64>, options: &SolveOptions) -> Option<f64> {
     best
 }
 
+/// The solver finds the brute-force optimum (or reports infeasibility exactly when there is
+/// none) and its certificate holds.
+fn agrees_with_brute_force(cost: &Array2<f64>, options: &SolveOptions) -> Result<(), TestCaseError> {
+    let expected = brute(cost, options);
+    match solve(cost.view(), options) {
+        Ok(a) => {
+            prop_assert_eq!(Some(a.objective), expected, "{:?}", a);
+            a.verify(cost.view(), options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        Err(SolveError::Infeasible { .. }) => prop_assert_eq!(expected, None),
+        Err(e) => prop_assert!(false, "unexpected error {e}"),
+    }
+    Ok(())
+}
+
 fn case() -> impl Strategy<Value = (Array2<f64>, SolveOptions)> {
     (1usize..=5, 1usize..=5, 0u32..4, any::<bool>(), any::<bool>(), any::<bool>()).prop_flat_map(
         |(n, m, levels_pow, maximize, use_caps, unmatched)| {
@@ -73,15 +88,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
     #[test]
     fn matches_brute_force((cost, options) in case()) {
-        let expected = brute(&cost, &options);
-        match solve(cost.view(), &options) {
-            Ok(a) => {
-                prop_assert_eq!(Some(a.objective), expected, "{:?}", a);
-                a.verify(cost.view(), &options).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            }
-            Err(SolveError::Infeasible { .. }) => prop_assert_eq!(expected, None),
-            Err(e) => prop_assert!(false, "unexpected error {e}"),
-        }
+        agrees_with_brute_force(&cost, &options)?;
     }
 }
 
@@ -116,5 +123,27 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// Every shape up to 7 × 7 without capacities (the brute force above grows too fast with
+/// capacities to go that far): ties, forbidden pairs, both senses, both modes.
+fn plain_case() -> impl Strategy<Value = (Array2<f64>, SolveOptions)> {
+    (1usize..=7, 1usize..=7, any::<bool>(), any::<bool>()).prop_flat_map(|(n, m, maximize, unmatched)| {
+        let cells = proptest::collection::vec(prop_oneof![9 => -4i32..4, 1 => Just(99)], n * m);
+        cells.prop_map(move |cells| {
+            let forbidden = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+            let values = cells.iter().map(|&c| if c == 99 { forbidden } else { f64::from(c) }).collect();
+            let cost = Array2::from_shape_vec((n, m), values).unwrap();
+            (cost, SolveOptions { maximize, capacities: None, allow_unmatched: unmatched })
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+    #[test]
+    fn matches_brute_force_up_to_seven((cost, options) in plain_case()) {
+        agrees_with_brute_force(&cost, &options)?;
     }
 }
