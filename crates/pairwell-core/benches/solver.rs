@@ -22,7 +22,11 @@ fn family(name: &str, n: usize) -> Array2<f64> {
             let a: Vec<f64> = (0..n * 8).map(|_| rng.unit()).collect();
             let b: Vec<f64> = (0..n * 8).map(|_| rng.unit()).collect();
             let low = Array2::from_shape_fn((n, n), |(i, j)| (0..8).map(|k| a[i * 8 + k] * b[j * 8 + k]).sum::<f64>());
-            if name == "ties" { low.mapv(|x| (x * 4.0).round() / 4.0) } else { low }
+            if name == "ties" {
+                low.mapv(|x| (x * 4.0).round() / 4.0)
+            } else {
+                low
+            }
         }
     }
 }

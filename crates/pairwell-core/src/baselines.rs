@@ -89,7 +89,8 @@ impl Problem<'_> {
 /// Best remaining pair first, until no allowed pair has both sides free.
 #[must_use]
 pub fn greedy(p: &Problem<'_>) -> Vec<(usize, usize)> {
-    let mut candidates: Vec<(usize, usize)> = p.score.indexed_iter().filter(|(_, s)| s.is_finite()).map(|(gr, _)| gr).collect();
+    let mut candidates: Vec<(usize, usize)> =
+        p.score.indexed_iter().filter(|(_, s)| s.is_finite()).map(|(gr, _)| gr).collect();
     candidates.sort_by(|&a, &b| p.score[b].total_cmp(&p.score[a]).then(a.cmp(&b)));
     let mut room = p.capacities.to_vec();
     let mut taken = vec![false; p.score.ncols()];
@@ -155,7 +156,8 @@ pub fn stable(p: &Problem<'_>) -> Vec<(usize, usize)> {
             }
         }
     }
-    let mut pairs: Vec<(usize, usize)> = held.iter().enumerate().flat_map(|(g, rs)| rs.iter().map(move |&r| (g, r))).collect();
+    let mut pairs: Vec<(usize, usize)> =
+        held.iter().enumerate().flat_map(|(g, rs)| rs.iter().map(move |&r| (g, r))).collect();
     pairs.sort_unstable();
     pairs
 }

@@ -214,10 +214,11 @@ impl Cohort {
             manager.push(match &p.manager {
                 None => None,
                 Some(m) if m.is_empty() => None,
-                Some(m) => Some(*index.get(m).ok_or_else(|| CohortError::UnknownManager {
-                    id: p.id.clone(),
-                    manager: m.clone(),
-                })?),
+                Some(m) => Some(
+                    *index
+                        .get(m)
+                        .ok_or_else(|| CohortError::UnknownManager { id: p.id.clone(), manager: m.clone() })?,
+                ),
             });
         }
         let depth = depths(&people, &manager)?;

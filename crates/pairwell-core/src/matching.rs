@@ -190,7 +190,8 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         pairs
             .iter()
             .map(|[g, r]| {
-                let find = |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
+                let find =
+                    |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
                 Ok((find(g)?, find(r)?))
             })
             .collect()
@@ -213,18 +214,15 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     let clock = Instant::now();
     let mut scores = Array2::zeros((givers.len(), receivers.len()));
     let mut rules = Array2::from_elem((givers.len(), receivers.len()), None);
-    scores
-        .outer_iter_mut()
-        .into_par_iter()
-        .zip(rules.outer_iter_mut())
-        .zip(&givers)
-        .for_each(|((mut score_row, mut rule_row), &g)| {
+    scores.outer_iter_mut().into_par_iter().zip(rules.outer_iter_mut()).zip(&givers).for_each(
+        |((mut score_row, mut rule_row), &g)| {
             for ((s, rule), &r) in score_row.iter_mut().zip(rule_row.iter_mut()).zip(&receivers) {
                 let pair = scorer.pair(g, r);
                 *s = pair.score;
                 *rule = rules_of_run.check(&cohort, &scorer, g, r, &pair);
             }
-        });
+        },
+    );
 
     let pins = place_pins(&cohort, &givers, &receivers, &rules, &pinned)?;
     let mut capacities: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
@@ -240,7 +238,11 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     }
     // Pinned receivers and pairs with any rule are forbidden in the solver's problem.
     let problem = Array2::from_shape_fn(scores.dim(), |(gi, ri)| {
-        if rules[[gi, ri]].is_none() { scores[[gi, ri]] } else { f64::NEG_INFINITY }
+        if rules[[gi, ri]].is_none() {
+            scores[[gi, ri]]
+        } else {
+            f64::NEG_INFINITY
+        }
     });
     let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
     let scoring_seconds = clock.elapsed().as_secs_f64();
@@ -288,12 +290,12 @@ fn place_pins(
     let mut taken = vec![false; receivers.len()];
     let mut pins = Vec::with_capacity(pinned.len());
     for &(g, r) in pinned {
-        let fail = |reason: String| MatchError::Pin {
-            giver: people[g].id.clone(),
-            receiver: people[r].id.clone(),
-            reason,
-        };
-        let gi = givers.iter().position(|&x| x == g).ok_or_else(|| fail("the giver did not opt into the giver role".into()))?;
+        let fail =
+            |reason: String| MatchError::Pin { giver: people[g].id.clone(), receiver: people[r].id.clone(), reason };
+        let gi = givers
+            .iter()
+            .position(|&x| x == g)
+            .ok_or_else(|| fail("the giver did not opt into the giver role".into()))?;
         let ri = receivers
             .iter()
             .position(|&x| x == r)
@@ -391,7 +393,8 @@ impl MatchResult {
     /// # Errors
     /// [`MatchError::UnknownId`] when either id is not in the cohort.
     pub fn explain(&self, giver: &str, receiver: &str) -> Result<Explanation, MatchError> {
-        let find = |key, id: &str| self.cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.to_string() });
+        let find =
+            |key, id: &str| self.cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.to_string() });
         let (g, r) = (find("giver", giver)?, find("receiver", receiver)?);
         let score = self.scorer.pair(g, r);
         let gi = self.givers.iter().position(|&x| x == g);
@@ -428,7 +431,11 @@ impl MatchResult {
         let pinned: f64 = self.pairs.iter().filter(|p| p.pinned).map(|p| p.score.score).sum();
         let expected = pinned + self.solution.objective;
         if (expected - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {
-            return Err(CertificateError::Gap { primal: self.total, what: "pins plus the solver's optimum", other: expected });
+            return Err(CertificateError::Gap {
+                primal: self.total,
+                what: "pins plus the solver's optimum",
+                other: expected,
+            });
         }
         Ok(())
     }

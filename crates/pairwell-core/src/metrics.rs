@@ -113,13 +113,16 @@ impl MatchResult {
         let n_receivers = self.receivers.len();
         let share = |k: usize, of: usize| if of == 0 { f64::NAN } else { k as f64 / of as f64 };
         // A receiver's allowed givers are those no rule forbids, pins aside.
-        let allowed = |g: usize, r: usize| matches!(self.rules[[g, r]], None | Some(Rule::Pinned)) || self.pins.contains(&(g, r));
+        let allowed =
+            |g: usize, r: usize| matches!(self.rules[[g, r]], None | Some(Rule::Pinned)) || self.pins.contains(&(g, r));
         let in_top3 = all
             .iter()
             .filter(|&&(g, r)| {
                 let s = self.scores[[g, r]];
                 let better = (0..self.givers.len())
-                    .filter(|&o| o != g && allowed(o, r) && (self.scores[[o, r]] > s || (self.scores[[o, r]] == s && o < g)))
+                    .filter(|&o| {
+                        o != g && allowed(o, r) && (self.scores[[o, r]] > s || (self.scores[[o, r]] == s && o < g))
+                    })
                     .count();
                 better < 3
             })
@@ -158,7 +161,8 @@ impl MatchResult {
                     Method::Random => baselines::random(&problem, seed),
                     Method::Stable => baselines::stable(&problem),
                 };
-                let seconds = if method == Method::Optimal { self.solving_seconds } else { clock.elapsed().as_secs_f64() };
+                let seconds =
+                    if method == Method::Optimal { self.solving_seconds } else { clock.elapsed().as_secs_f64() };
                 let metrics = self.evaluate(&problem, &pairs, seconds);
                 Comparison { method, pairs: self.named_pairs(&pairs), metrics }
             })

@@ -111,10 +111,7 @@ impl FromStr for Program {
     type Err = ConfigError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Program::ALL
-            .into_iter()
-            .find(|p| p.name() == s)
-            .ok_or_else(|| ConfigError::UnknownProgram(s.to_string()))
+        Program::ALL.into_iter().find(|p| p.name() == s).ok_or_else(|| ConfigError::UnknownProgram(s.to_string()))
     }
 }
 
@@ -302,9 +299,10 @@ impl Settings {
     fn check(&self) -> Result<(), ConfigError> {
         let out = |key, value: String, expected| Err(ConfigError::OutOfRange { key, value, expected });
         let w = self.weights.to_array();
-        for (key, value) in ["weights.skills", "weights.seniority", "weights.goals", "weights.expertise", "weights.reciprocity"]
-            .into_iter()
-            .zip(w)
+        for (key, value) in
+            ["weights.skills", "weights.seniority", "weights.goals", "weights.expertise", "weights.reciprocity"]
+                .into_iter()
+                .zip(w)
         {
             if !(value.is_finite() && value >= 0.0) {
                 return out(key, value.to_string(), "expected a finite number >= 0");

@@ -74,7 +74,14 @@ impl Rules {
     /// The first rule that forbids giver → receiver, apart from opt-ins and pins, which
     /// depend on the run rather than on the pair.
     #[must_use]
-    pub fn check(&self, cohort: &Cohort, scorer: &Scorer, giver: usize, receiver: usize, score: &PairScore) -> Option<Rule> {
+    pub fn check(
+        &self,
+        cohort: &Cohort,
+        scorer: &Scorer,
+        giver: usize,
+        receiver: usize,
+        score: &PairScore,
+    ) -> Option<Rule> {
         let s = scorer.settings();
         let people = cohort.people();
         let gap = scorer.gap(giver, receiver);

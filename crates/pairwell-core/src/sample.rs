@@ -23,23 +23,74 @@ struct Department {
 }
 
 const DEPARTMENTS: [Department; 10] = [
-    Department { name: "engineering", weight: 0.22, classic: &["java", "system_design", "code_review"], new: &["rust", "kubernetes", "genai"] },
-    Department { name: "data", weight: 0.10, classic: &["statistics", "sql", "reporting"], new: &["python", "machine_learning", "dbt"] },
-    Department { name: "product", weight: 0.08, classic: &["roadmapping", "stakeholder_management", "user_research"], new: &["experimentation", "product_analytics"] },
-    Department { name: "design", weight: 0.05, classic: &["visual_design", "typography", "user_research"], new: &["figma", "design_systems"] },
-    Department { name: "sales", weight: 0.14, classic: &["negotiation", "account_management", "forecasting"], new: &["crm_automation", "social_selling"] },
-    Department { name: "marketing", weight: 0.08, classic: &["brand", "copywriting", "events"], new: &["seo", "marketing_automation", "social_media"] },
-    Department { name: "finance", weight: 0.08, classic: &["accounting", "budgeting", "forecasting"], new: &["python", "power_bi"] },
-    Department { name: "hr", weight: 0.06, classic: &["recruiting", "employee_relations", "compensation"], new: &["people_analytics", "hris"] },
-    Department { name: "operations", weight: 0.10, classic: &["process_improvement", "lean", "vendor_management"], new: &["automation", "power_bi"] },
-    Department { name: "supply_chain", weight: 0.09, classic: &["procurement", "logistics", "demand_planning"], new: &["supply_chain_analytics", "erp_cloud", "python"] },
+    Department {
+        name: "engineering",
+        weight: 0.22,
+        classic: &["java", "system_design", "code_review"],
+        new: &["rust", "kubernetes", "genai"],
+    },
+    Department {
+        name: "data",
+        weight: 0.10,
+        classic: &["statistics", "sql", "reporting"],
+        new: &["python", "machine_learning", "dbt"],
+    },
+    Department {
+        name: "product",
+        weight: 0.08,
+        classic: &["roadmapping", "stakeholder_management", "user_research"],
+        new: &["experimentation", "product_analytics"],
+    },
+    Department {
+        name: "design",
+        weight: 0.05,
+        classic: &["visual_design", "typography", "user_research"],
+        new: &["figma", "design_systems"],
+    },
+    Department {
+        name: "sales",
+        weight: 0.14,
+        classic: &["negotiation", "account_management", "forecasting"],
+        new: &["crm_automation", "social_selling"],
+    },
+    Department {
+        name: "marketing",
+        weight: 0.08,
+        classic: &["brand", "copywriting", "events"],
+        new: &["seo", "marketing_automation", "social_media"],
+    },
+    Department {
+        name: "finance",
+        weight: 0.08,
+        classic: &["accounting", "budgeting", "forecasting"],
+        new: &["python", "power_bi"],
+    },
+    Department {
+        name: "hr",
+        weight: 0.06,
+        classic: &["recruiting", "employee_relations", "compensation"],
+        new: &["people_analytics", "hris"],
+    },
+    Department {
+        name: "operations",
+        weight: 0.10,
+        classic: &["process_improvement", "lean", "vendor_management"],
+        new: &["automation", "power_bi"],
+    },
+    Department {
+        name: "supply_chain",
+        weight: 0.09,
+        classic: &["procurement", "logistics", "demand_planning"],
+        new: &["supply_chain_analytics", "erp_cloud", "python"],
+    },
 ];
 
 /// Skills everyone grows with seniority.
 const LEADERSHIP: [&str; 3] = ["leadership", "public_speaking", "strategy"];
 
 /// Regional hubs: UTC offset and the language spoken there besides English.
-const HUBS: [(f64, &str); 6] = [(-8.0, "english"), (-5.0, "spanish"), (0.0, "english"), (1.0, "german"), (5.5, "hindi"), (8.0, "mandarin")];
+const HUBS: [(f64, &str); 6] =
+    [(-8.0, "english"), (-5.0, "spanish"), (0.0, "english"), (1.0, "german"), (5.5, "hindi"), (8.0, "mandarin")];
 
 /// Share of people at levels 1..=7 (the chief executive is the one person at level 8).
 const LEVEL_SHARES: [f64; 7] = [0.30, 0.25, 0.18, 0.12, 0.08, 0.05, 0.02];
@@ -141,7 +192,11 @@ fn person(rng: &mut Rng, id: String, d: &Draft, name: &impl Fn(usize) -> String)
 
     // A destination for about a quarter of the people who are still climbing.
     let target = (2..=5).contains(&d.level).then_some(()).filter(|()| chance(rng, 0.3)).map(|()| {
-        if chance(rng, 0.6) { dept.name.to_string() } else { DEPARTMENTS[rng.below(DEPARTMENTS.len())].name.to_string() }
+        if chance(rng, 0.6) {
+            dept.name.to_string()
+        } else {
+            DEPARTMENTS[rng.below(DEPARTMENTS.len())].name.to_string()
+        }
     });
 
     // Goals: what they do not master yet. Seniors want the new tools; juniors the classics,
@@ -259,6 +314,10 @@ mod tests {
             .filter(|p| p.has_role(Role::ReverseMentor))
             .filter(|p| p.expertise.iter().any(|e| wanted.contains(e)))
             .count();
-        assert!(useful * 2 > role(Role::ReverseMentor), "{useful} of {} reverse mentors are useful", role(Role::ReverseMentor));
+        assert!(
+            useful * 2 > role(Role::ReverseMentor),
+            "{useful} of {} reverse mentors are useful",
+            role(Role::ReverseMentor)
+        );
     }
 }

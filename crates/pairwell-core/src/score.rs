@@ -188,8 +188,7 @@ impl Scorer {
         let s = &self.settings;
         let share = |hits: f64, of: usize| if of == 0 { 0.0 } else { hits / of as f64 };
 
-        let uplift: f64 =
-            r.goals.iter().map(|&k| ((g.skill(k) - r.skill(k)) / FULL_UPLIFT).clamp(0.0, 1.0)).sum();
+        let uplift: f64 = r.goals.iter().map(|&k| ((g.skill(k) - r.skill(k)) / FULL_UPLIFT).clamp(0.0, 1.0)).sum();
         let gap = self.gap(giver, receiver);
         let [lo, hi] = s.window;
         let outside = (lo - gap).max(gap - hi).max(0.0);
@@ -213,12 +212,20 @@ impl Scorer {
 
         let d = (g.timezone - r.timezone).abs() % 24.0;
         let timezone_gap = d.min(24.0 - d);
-        let shared_language = g.languages.is_empty() || r.languages.is_empty() || overlap(&g.languages, &r.languages) > 0;
+        let shared_language =
+            g.languages.is_empty() || r.languages.is_empty() || overlap(&g.languages, &r.languages) > 0;
         let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let w = s.weights.to_array();
         let mean = components.to_array().iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / w.iter().sum::<f64>();
-        PairScore { score: (mean * logistics).clamp(0.0, 1.0), components, logistics, timezone_gap, shared_language, gap }
+        PairScore {
+            score: (mean * logistics).clamp(0.0, 1.0),
+            components,
+            logistics,
+            timezone_gap,
+            shared_language,
+            gap,
+        }
     }
 
     /// Scores of every giver × receiver pair (positions in the cohort), computed in parallel.

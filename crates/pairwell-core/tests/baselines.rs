@@ -9,7 +9,10 @@ use proptest::prelude::*;
 
 fn problem() -> impl Strategy<Value = (Array2<f64>, Array2<f64>, Vec<usize>)> {
     (1usize..=7, 1usize..=9).prop_flat_map(|(n, m)| {
-        let score = proptest::collection::vec(prop_oneof![4 => (0u8..=8).prop_map(|v| f64::from(v) / 8.0), 1 => Just(f64::NEG_INFINITY)], n * m);
+        let score = proptest::collection::vec(
+            prop_oneof![4 => (0u8..=8).prop_map(|v| f64::from(v) / 8.0), 1 => Just(f64::NEG_INFINITY)],
+            n * m,
+        );
         let gain = proptest::collection::vec((0u8..=4).prop_map(|v| f64::from(v) / 4.0), n * m);
         let caps = proptest::collection::vec(0usize..=3, n);
         (score, gain, caps).prop_map(move |(s, g, c)| {

@@ -96,7 +96,7 @@ fn reverse_mentoring_reverses_the_direction() {
     assert_eq!(fs.gap, 4.0);
     assert_eq!(rs.components.expertise, 1.0);
     assert_eq!(rs.components.reciprocity, 1.0); // the senior teaches strategy back
-    // The junior cannot mentor the senior in the mentoring program: wrong direction.
+                                                // The junior cannot mentor the senior in the mentoring program: wrong direction.
     let wrong_way = match_people(
         vec![with(person("jun", 2.0, &[Role::Mentor]), |_| {}), person("sen", 6.0, &[Role::Mentee])],
         Program::Mentoring,
@@ -152,7 +152,9 @@ fn every_rule_forbids_its_pairs() {
 #[test]
 fn config_keys_change_scores_and_windows() {
     let cohort = mentoring_cohort();
-    let plain = match_people(cohort.clone(), Program::Mentoring, &config(r#"{"timezone_weight": 0, "language_weight": 0}"#)).unwrap();
+    let plain =
+        match_people(cohort.clone(), Program::Mentoring, &config(r#"{"timezone_weight": 0, "language_weight": 0}"#))
+            .unwrap();
     let s = &plain.pairs[0].score;
     let w = Program::Mentoring.preset().weights.to_array();
     let mean = s.components.to_array().iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / w.iter().sum::<f64>();
@@ -197,10 +199,18 @@ fn capacities_pins_and_unmatched_reasons() {
     assert!(strict.unmatched.iter().filter(|u| u.id != "e5").all(|u| u.reason == Reason::BelowMinScore));
 
     let pin_err = |cfg: &str| match_people(people.clone(), Program::Mentoring, &config(cfg)).unwrap_err();
-    assert!(matches!(pin_err(r#"{"pin": [["m1", "e5"]]}"#), MatchError::Pin { reason, .. } if reason.contains("reporting_chain")));
-    assert!(matches!(pin_err(r#"{"pin": [["m2", "e1"], ["m2", "e2"]]}"#), MatchError::Pin { reason, .. } if reason.contains("capacity")));
-    assert!(matches!(pin_err(r#"{"pin": [["m1", "e1"], ["m2", "e1"]]}"#), MatchError::Pin { reason, .. } if reason.contains("twice")));
-    assert!(matches!(pin_err(r#"{"pin": [["e1", "e2"]]}"#), MatchError::Pin { reason, .. } if reason.contains("giver role")));
+    assert!(
+        matches!(pin_err(r#"{"pin": [["m1", "e5"]]}"#), MatchError::Pin { reason, .. } if reason.contains("reporting_chain"))
+    );
+    assert!(
+        matches!(pin_err(r#"{"pin": [["m2", "e1"], ["m2", "e2"]]}"#), MatchError::Pin { reason, .. } if reason.contains("capacity"))
+    );
+    assert!(
+        matches!(pin_err(r#"{"pin": [["m1", "e1"], ["m2", "e1"]]}"#), MatchError::Pin { reason, .. } if reason.contains("twice"))
+    );
+    assert!(
+        matches!(pin_err(r#"{"pin": [["e1", "e2"]]}"#), MatchError::Pin { reason, .. } if reason.contains("giver role"))
+    );
     assert_eq!(pin_err(r#"{"never": [["m1", "zz"]]}"#), MatchError::UnknownId { key: "never", id: "zz".into() });
     assert_eq!(pin_err(r#"{"pin": [["zz", "e1"]]}"#), MatchError::UnknownId { key: "pin", id: "zz".into() });
 }
@@ -227,7 +237,8 @@ fn bad_input_names_the_field_and_the_id() {
     assert!(unknown.contains("wieghts"), "{unknown}");
     let unknown_weight = Config::from_toml("[weights]\nluck = 1\n").unwrap_err().to_string();
     assert!(unknown_weight.contains("luck"), "{unknown_weight}");
-    let negative = match_people(mentoring_cohort(), Program::Mentoring, &config(r#"{"weights": {"skills": -1}}"#)).unwrap_err();
+    let negative =
+        match_people(mentoring_cohort(), Program::Mentoring, &config(r#"{"weights": {"skills": -1}}"#)).unwrap_err();
     assert!(negative.to_string().contains("weights.skills"), "{negative}");
     assert!(Config::from_json(r#"{"min_score": "high"}"#).is_err());
 }

@@ -17,8 +17,17 @@ fn brute(cost: &Array2<f64>, options: &SolveOptions) -> Option<f64> {
     let mut used = vec![false; m];
     #[allow(clippy::too_many_arguments)]
     fn rec(
-        k: usize, copies: &[usize], cost: &Array2<f64>, used: &mut [bool], count: usize, total: f64,
-        need: usize, unmatched: bool, sign: f64, best: &mut Option<f64>, prev_col: &mut Vec<usize>,
+        k: usize,
+        copies: &[usize],
+        cost: &Array2<f64>,
+        used: &mut [bool],
+        count: usize,
+        total: f64,
+        need: usize,
+        unmatched: bool,
+        sign: f64,
+        best: &mut Option<f64>,
+        prev_col: &mut Vec<usize>,
     ) {
         if k == copies.len() {
             if unmatched || count == need {

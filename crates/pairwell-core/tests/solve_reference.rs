@@ -12,7 +12,8 @@ use proptest::prelude::*;
 fn reference(cost: &Array2<i64>, maximize: bool) -> i64 {
     let oriented = if cost.nrows() <= cost.ncols() { cost.clone() } else { cost.t().to_owned() };
     let sign = if maximize { 1 } else { -1 };
-    let weights = Matrix::from_vec(oriented.nrows(), oriented.ncols(), oriented.iter().map(|&c| sign * c).collect()).unwrap();
+    let weights =
+        Matrix::from_vec(oriented.nrows(), oriented.ncols(), oriented.iter().map(|&c| sign * c).collect()).unwrap();
     sign * kuhn_munkres(&weights).0
 }
 
@@ -112,4 +113,16 @@ fn certificate_rejects_tampering() {
     short.rows.pop();
     short.cols.pop();
     assert!(short.verify(cost.view(), &opts).is_err());
+}
+
+#[test]
+fn huge_capacities_are_harmless() {
+    let cost = array![[3.0, 1.0, 2.0], [0.0, 5.0, 5.0]];
+    for allow_unmatched in [false, true] {
+        let options =
+            SolveOptions { capacities: Some(vec![usize::MAX, 1]), allow_unmatched, ..SolveOptions::default() };
+        let a = solve(cost.view(), &options).unwrap();
+        a.verify(cost.view(), &options).unwrap();
+        assert_eq!(a.objective, if allow_unmatched { 0.0 } else { 3.0 });
+    }
 }

@@ -8,11 +8,31 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
-create_exception!(pairwell, CostMatrixError, PairwellError, "A cost matrix that cannot be solved: NaN, wrong shape, wrong infinities.");
+create_exception!(
+    pairwell,
+    CostMatrixError,
+    PairwellError,
+    "A cost matrix that cannot be solved: NaN, wrong shape, wrong infinities."
+);
 create_exception!(pairwell, InfeasibleError, PairwellError, "Constraints that no assignment can satisfy.");
-create_exception!(pairwell, CertificateError, PairwellError, "An assignment that its dual certificate does not prove optimal.");
-create_exception!(pairwell, CohortError, PairwellError, "People records that do not form a valid cohort: duplicate or unknown ids, bad numbers, manager cycles.");
-create_exception!(pairwell, ConfigError, PairwellError, "An unknown program, an unknown or out-of-range config key, or a pin that cannot be made.");
+create_exception!(
+    pairwell,
+    CertificateError,
+    PairwellError,
+    "An assignment that its dual certificate does not prove optimal."
+);
+create_exception!(
+    pairwell,
+    CohortError,
+    PairwellError,
+    "People records that do not form a valid cohort: duplicate or unknown ids, bad numbers, manager cycles."
+);
+create_exception!(
+    pairwell,
+    ConfigError,
+    PairwellError,
+    "An unknown program, an unknown or out-of-range config key, or a pin that cannot be made."
+);
 
 /// A core error on its way to Python (the orphan rule forbids `From<SolveError> for PyErr`).
 pub(crate) struct Error(PyErr);
@@ -47,7 +67,9 @@ impl From<MatchError> for Error {
         match e {
             MatchError::Cohort(_) => Error(CohortError::new_err(msg)),
             MatchError::UnknownId { key: "giver" | "receiver", .. } => Error(CohortError::new_err(msg)),
-            MatchError::Config(_) | MatchError::UnknownId { .. } | MatchError::Pin { .. } => Error(ConfigError::new_err(msg)),
+            MatchError::Config(_) | MatchError::UnknownId { .. } | MatchError::Pin { .. } => {
+                Error(ConfigError::new_err(msg))
+            }
             MatchError::Solve(e) => e.into(),
         }
     }

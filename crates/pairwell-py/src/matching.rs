@@ -1,15 +1,15 @@
 //! Bindings of `pairwell_core::matching`: people and config arrive as JSON text (the Python
 //! layer normalises DataFrames, CSV and records into it), results leave as columns.
 
-use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
-use pairwell_core::program::{Config, Program};
 use pairwell_core::cohort::Person;
+use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
+use pairwell_core::program::{Config, Program};
 use pairwell_core::score::COMPONENTS;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::errors::{ConfigError, CohortError, Error};
+use crate::errors::{CohortError, ConfigError, Error};
 
 /// A finished matching; `pairwell.MatchResult` wraps it.
 #[pyclass(name = "NativeMatchResult", module = "pairwell._core", frozen)]
@@ -40,7 +40,8 @@ fn match_people(
     config: Option<&str>,
     config_format: &str,
 ) -> PyResult<PyMatchResult> {
-    let program: Program = program.parse().map_err(|e: pairwell_core::program::ConfigError| ConfigError::new_err(e.to_string()))?;
+    let program: Program =
+        program.parse().map_err(|e: pairwell_core::program::ConfigError| ConfigError::new_err(e.to_string()))?;
     let config = config_from(config, config_format)?;
     let people = people_from_json(people_json)?;
     let result = py.detach(|| core::match_people(people, program, &config)).map_err(Error::from)?;
@@ -61,7 +62,11 @@ fn score_fields(dict: &Bound<'_, PyDict>, score: &pairwell_core::score::PairScor
 }
 
 /// One dict per row, filled by `fill`.
-fn records<'py, T>(py: Python<'py>, rows: &[T], fill: impl Fn(&Bound<'py, PyDict>, &T) -> PyResult<()>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+fn records<'py, T>(
+    py: Python<'py>,
+    rows: &[T],
+    fill: impl Fn(&Bound<'py, PyDict>, &T) -> PyResult<()>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
     rows.iter()
         .map(|row| {
             let d = PyDict::new(py);
@@ -134,11 +139,13 @@ impl PyMatchResult {
     }
 
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
-    fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<(&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>)>> {
+    fn compare<'py>(
+        &self,
+        py: Python<'py>,
+        seed: u64,
+    ) -> PyResult<Vec<(&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>)>> {
         let rows = py.detach(|| self.0.compare(seed));
-        rows.iter()
-            .map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?)))
-            .collect()
+        rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
     }
 
     /// The unmatched participants, one dict each.

@@ -58,12 +58,16 @@ pub enum CertificateError {
 pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
     use CertificateError as E;
     let (n_rows, n_cols) = cost.dim();
-    let caps = options.capacities.clone().unwrap_or_else(|| vec![1; n_rows]);
-    if caps.len() != n_rows || a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len()
-    {
+    if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
         return Err(E::Malformed(format!(
-            "matrix {n_rows}x{n_cols}, {} capacities, {} row duals, {} column duals, {} rows and {} columns in pairs",
-            caps.len(),
+            "{n_rows} rows but capacities for {}",
+            options.capacities.as_ref().map_or(0, Vec::len)
+        )));
+    }
+    let caps = super::capacities(options, n_rows, n_cols);
+    if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
+        return Err(E::Malformed(format!(
+            "matrix {n_rows}x{n_cols}, {} row duals, {} column duals, {} rows and {} columns in pairs",
             a.row_duals.len(),
             a.col_duals.len(),
             a.rows.len(),
@@ -112,7 +116,10 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
     }
     for i in 0..n_rows {
         if rows_bounded && (u[i] > tol || (row_load[i] < caps[i] && u[i].abs() > tol)) {
-            return Err(E::Slackness(format!("row {i} has potential {} with load {} of {}", a.row_duals[i], row_load[i], caps[i])));
+            return Err(E::Slackness(format!(
+                "row {i} has potential {} with load {} of {}",
+                a.row_duals[i], row_load[i], caps[i]
+            )));
         }
         for j in 0..n_cols {
             let cij = c(i, j);

@@ -156,15 +156,13 @@ impl Assignment {
 pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment, SolveError> {
     let (n_rows, n_cols) = cost.dim();
     let all_finite = validate(cost, options.maximize)?;
-    let capacities: Cow<[usize]> = match &options.capacities {
-        Some(caps) if caps.len() != n_rows => {
+    if let Some(caps) = &options.capacities {
+        if caps.len() != n_rows {
             return Err(SolveError::CapacityLength { got: caps.len(), rows: n_rows });
         }
-        Some(caps) => Cow::Borrowed(caps),
-        None => Cow::Owned(vec![1; n_rows]),
-    };
+    }
     // One virtual row per unit of capacity, each pointing at its physical row.
-    let copies: Vec<usize> = capacities
+    let copies: Vec<usize> = capacities(options, n_rows, n_cols)
         .iter()
         .enumerate()
         .flat_map(|(row, &cap)| std::iter::repeat_n(row, cap))
@@ -216,10 +214,7 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
 ///
 /// # Errors
 /// As [`solve`].
-pub fn linear_sum_assignment(
-    cost: ArrayView2<f64>,
-    maximize: bool,
-) -> Result<(Vec<usize>, Vec<usize>), SolveError> {
+pub fn linear_sum_assignment(cost: ArrayView2<f64>, maximize: bool) -> Result<(Vec<usize>, Vec<usize>), SolveError> {
     let options = SolveOptions { maximize, ..SolveOptions::default() };
     solve(cost, &options).map(|a| (a.rows, a.cols))
 }
@@ -228,6 +223,16 @@ pub fn linear_sum_assignment(
 #[must_use]
 pub fn solve_batch(problems: &[(Array2<f64>, SolveOptions)]) -> Vec<Result<Assignment, SolveError>> {
     problems.par_iter().map(|(cost, options)| solve(cost.view(), options)).collect()
+}
+
+/// Capacity of each row (one each by default). A row never uses more than every column, so
+/// capacities beyond `n_cols + 1` change nothing (one spare copy keeps such a row below its
+/// capacity) and are cut there, which bounds the work and keeps sums from overflowing.
+fn capacities(options: &SolveOptions, n_rows: usize, n_cols: usize) -> Vec<usize> {
+    match &options.capacities {
+        Some(caps) => caps.iter().map(|&c| c.min(n_cols + 1)).collect(),
+        None => vec![1; n_rows],
+    }
 }
 
 /// Rejects NaN and infinities of the wrong sign; returns whether every entry is finite.
@@ -300,12 +305,8 @@ fn assemble(
         .map(|(row, dual)| {
             // A row of capacity zero: the largest potential its constraints allow.
             let dual = dual.unwrap_or_else(|| {
-                let slack = cost
-                    .row(row)
-                    .iter()
-                    .zip(col_duals)
-                    .map(|(&c, &v)| sign * c - v)
-                    .fold(f64::INFINITY, f64::min);
+                let slack =
+                    cost.row(row).iter().zip(col_duals).map(|(&c, &v)| sign * c - v).fold(f64::INFINITY, f64::min);
                 match (slack.is_finite(), rows_saturate) {
                     (false, _) => 0.0,
                     (true, true) => slack,
