@@ -116,11 +116,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
             pred: vec![0; m],
             collist: (0..m).collect(),
         };
-        let free = if self.reduce && n == m && n > 1 {
-            self.reduce_square(&mut state)
-        } else {
-            (0..n).collect()
-        };
+        let free = if self.reduce && n == m && n > 1 { self.reduce_square(&mut state) } else { (0..n).collect() };
         for source in free {
             self.augment(&mut state, source)?;
         }
