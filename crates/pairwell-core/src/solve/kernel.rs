@@ -421,12 +421,13 @@ impl Default for Low {
 impl Low {
     #[inline(always)]
     fn see(&mut self, value: f64, at: usize, is_free: impl FnOnce() -> bool) {
-        if value < self.value {
-            *self = Low { value, at, free: is_free() };
-        } else if value == self.value && !self.free && is_free() {
-            *self = Low { value, at, free: true };
-        } else if self.at == usize::MAX {
-            self.at = at;
+        // Most targets are farther than the best so far: one well-predicted compare for them.
+        if value <= self.value {
+            if value < self.value || self.at == usize::MAX {
+                *self = Low { value, at, free: is_free() };
+            } else if !self.free && is_free() {
+                *self = Low { value, at, free: true };
+            }
         }
     }
 }

@@ -237,20 +237,23 @@ fn capacities(options: &SolveOptions, n_rows: usize, n_cols: usize) -> Vec<usize
 
 /// Rejects NaN and infinities of the wrong sign; returns whether every entry is finite.
 fn validate(cost: ArrayView2<f64>, maximize: bool) -> Result<bool, SolveError> {
-    let mut all_finite = true;
+    // One fast pass for the common all-finite matrix; positions are only looked up otherwise.
+    let finite = match cost.as_slice_memory_order() {
+        Some(slice) => slice.iter().all(|c| c.is_finite()),
+        None => cost.iter().all(|c| c.is_finite()),
+    };
+    if finite {
+        return Ok(true);
+    }
     for ((row, col), &value) in cost.indexed_iter() {
-        if value.is_finite() {
-            continue;
-        }
         if value.is_nan() {
             return Err(SolveError::NaN { row, col });
         }
-        if (value > 0.0) == maximize {
+        if value.is_infinite() && (value > 0.0) == maximize {
             return Err(SolveError::Unbounded { row, col, value });
         }
-        all_finite = false;
     }
-    Ok(all_finite)
+    Ok(false)
 }
 
 /// The matrix as the kernel reads it: minimisation sense, row-major, optionally transposed.
