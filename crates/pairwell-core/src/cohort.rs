@@ -44,11 +44,6 @@ impl Role {
         }
     }
 
-    /// The role with this name, if any.
-    #[must_use]
-    pub fn from_name(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.name() == name)
-    }
 }
 
 fn one() -> u32 {
