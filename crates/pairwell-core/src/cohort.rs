@@ -43,7 +43,6 @@ impl Role {
             Role::ReverseMentee => "reverse_mentee",
         }
     }
-
 }
 
 fn one() -> u32 {
