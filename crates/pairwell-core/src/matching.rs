@@ -167,6 +167,8 @@ pub struct MatchResult {
     pub(crate) receivers: Vec<usize>,
     /// Score of each giver × receiver pair (by position in `givers`, `receivers`).
     pub(crate) scores: Array2<f64>,
+    /// What the giver gains from each pair (their side of the stable baseline's preferences).
+    pub(crate) gains: Array2<f64>,
     /// Rule forbidding each pair.
     pub(crate) rules: Array2<Option<Rule>>,
     /// The problem handed to the solver (pins removed) and its solution.
@@ -213,16 +215,23 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     // Scores and rules of every pair, one giver per task.
     let clock = Instant::now();
     let mut scores = Array2::zeros((givers.len(), receivers.len()));
+    let mut gains = Array2::zeros((givers.len(), receivers.len()));
     let mut rules = Array2::from_elem((givers.len(), receivers.len()), None);
-    scores.outer_iter_mut().into_par_iter().zip(rules.outer_iter_mut()).zip(&givers).for_each(
-        |((mut score_row, mut rule_row), &g)| {
-            for ((s, rule), &r) in score_row.iter_mut().zip(rule_row.iter_mut()).zip(&receivers) {
+    scores
+        .outer_iter_mut()
+        .into_par_iter()
+        .zip(gains.outer_iter_mut())
+        .zip(rules.outer_iter_mut())
+        .zip(&givers)
+        .for_each(|(((mut score_row, mut gain_row), mut rule_row), &g)| {
+            let cells = score_row.iter_mut().zip(gain_row.iter_mut()).zip(rule_row.iter_mut());
+            for (((s, gain), rule), &r) in cells.zip(&receivers) {
                 let pair = scorer.pair(g, r);
                 *s = pair.score;
+                *gain = pair.giver_gain();
                 *rule = rules_of_run.check(&cohort, &scorer, g, r, &pair);
             }
-        },
-    );
+        });
 
     let pins = place_pins(&cohort, &givers, &receivers, &rules, &pinned)?;
     let mut capacities: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
@@ -265,6 +274,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         givers,
         receivers,
         scores,
+        gains,
         rules,
         problem,
         options,

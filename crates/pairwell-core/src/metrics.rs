@@ -15,8 +15,6 @@
 
 use std::time::Instant;
 
-use ndarray::Array2;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::baselines::{self, Problem};
@@ -84,22 +82,10 @@ pub struct Comparison {
 }
 
 impl MatchResult {
-    /// What a giver gains from each pair: the mean of reciprocity and seniority fit.
-    fn gains(&self) -> Array2<f64> {
-        let mut gain = Array2::zeros(self.scores.dim());
-        gain.outer_iter_mut().into_par_iter().enumerate().for_each(|(gi, mut row)| {
-            for (ri, cell) in row.iter_mut().enumerate() {
-                let c = self.scorer.pair(self.givers[gi], self.receivers[ri]).components;
-                *cell = 0.5 * (c.reciprocity + c.seniority);
-            }
-        });
-        gain
-    }
-
-    fn problem_of<'a>(&'a self, gain: &'a Array2<f64>) -> Problem<'a> {
+    fn baseline_problem(&self) -> Problem<'_> {
         Problem {
             score: self.problem.view(),
-            gain: gain.view(),
+            gain: self.gains.view(),
             capacities: self.options.capacities.as_deref().unwrap_or_default(),
         }
     }
@@ -141,16 +127,14 @@ impl MatchResult {
     /// Metrics of the optimal matching.
     #[must_use]
     pub fn metrics(&self) -> Metrics {
-        let gain = self.gains();
-        self.evaluate(&self.problem_of(&gain), &self.solution.pairs(), self.solving_seconds)
+        self.evaluate(&self.baseline_problem(), &self.solution.pairs(), self.solving_seconds)
     }
 
     /// The optimal matching and every baseline on the same problem, with their metrics, in
     /// [`Method::ALL`] order. `seed` drives the random baseline.
     #[must_use]
     pub fn compare(&self, seed: u64) -> Vec<Comparison> {
-        let gain = self.gains();
-        let problem = self.problem_of(&gain);
+        let problem = self.baseline_problem();
         Method::ALL
             .into_iter()
             .map(|method| {

@@ -74,6 +74,16 @@ pub struct PairScore {
     pub gap: f64,
 }
 
+impl PairScore {
+    /// What the giver gets out of the pair: the mean of reciprocity (what the receiver teaches
+    /// back) and seniority fit. Givers rank receivers by it in the stable baseline, so the two
+    /// sides want different things.
+    #[must_use]
+    pub fn giver_gain(&self) -> f64 {
+        0.5 * (self.components.reciprocity + self.components.seniority)
+    }
+}
+
 /// A person with every string replaced by a number, sorted for merges.
 #[derive(Clone, Debug)]
 struct Profile {
