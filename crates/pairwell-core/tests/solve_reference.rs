@@ -1,122 +1,288 @@
-//! The solver against an independent implementation, `pathfinding::kuhn_munkres`, on larger
-//! integer matrices than brute force can reach (both orientations, minimising and maximising,
-//! tie-heavy ranges), plus known answers and every error the solver can return.
+//! The solver against an independent implementation, `pathfinding::kuhn_munkres`, on integer
+//! matrices up to 60 × 60 — far beyond what brute force (`solve_brute.rs`) reaches — in both
+//! orientations, both senses, tie-heavy value ranges, with capacities, forbidden pairs and the
+//! unmatched-allowed mode; every answer is also checked by its own certificate. Then known
+//! answers with their sources, every `SolveError` variant with the place it names, empty
+//! shapes, capacity-zero rows, batches, and certificates that must fail once tampered with.
+
+use std::collections::BTreeSet;
 
 use ndarray::{array, Array2};
-use pairwell_core::solve::{linear_sum_assignment, solve, solve_batch, SolveError, SolveOptions};
+use pairwell_core::solve::{
+    linear_sum_assignment, solve, solve_batch, Assignment, CertificateError, SolveError, SolveOptions,
+};
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
 use proptest::prelude::*;
 
-/// The optimum by kuhn_munkres (which maximises, and needs rows <= columns).
-fn reference(cost: &Array2<i64>, maximize: bool) -> i64 {
-    let oriented = if cost.nrows() <= cost.ncols() { cost.clone() } else { cost.t().to_owned() };
-    let sign = if maximize { 1 } else { -1 };
+/// kuhn_munkres weight of a forbidden pair: more negative than any feasible assignment of the
+/// test matrices can offset (at most 180 pairs of |cost| <= 1e6), so an optimum that contains
+/// one means every complete assignment needs a forbidden pair.
+const FORBIDDEN_WEIGHT: i64 = -(1 << 40);
+
+/// The optimum by kuhn_munkres; `None` when no complete assignment avoids forbidden pairs.
+///
+/// kuhn_munkres maximises over assignments that place every row of a matrix with no more rows
+/// than columns, so the problem is rewritten for it: one row per unit of capacity, costs
+/// negated when minimising, forbidden pairs weighted [`FORBIDDEN_WEIGHT`], one zero-weight
+/// dummy column per row copy in the unmatched-allowed mode (a copy that takes its dummy stays
+/// unmatched), and a tall matrix transposed.
+fn reference(cost: &Array2<f64>, options: &SolveOptions) -> Option<f64> {
+    let sign = if options.maximize { 1.0 } else { -1.0 };
+    let caps = options.capacities.clone().unwrap_or_else(|| vec![1; cost.nrows()]);
+    let copies: Vec<usize> = caps.iter().enumerate().flat_map(|(row, &k)| std::iter::repeat(row).take(k)).collect();
+    let dummies = if options.allow_unmatched { copies.len() } else { 0 };
     let weights =
-        Matrix::from_vec(oriented.nrows(), oriented.ncols(), oriented.iter().map(|&c| sign * c).collect()).unwrap();
-    sign * kuhn_munkres(&weights).0
+        Array2::from_shape_fn((copies.len(), cost.ncols() + dummies), |(k, j)| match cost.get([copies[k], j]) {
+            Some(c) if c.is_finite() => (sign * c) as i64,
+            Some(_) => FORBIDDEN_WEIGHT,
+            None => 0,
+        });
+    let weights = if weights.nrows() > weights.ncols() { weights.reversed_axes() } else { weights };
+    if weights.is_empty() {
+        return Some(0.0);
+    }
+    let matrix = Matrix::from_vec(weights.nrows(), weights.ncols(), weights.iter().copied().collect()).unwrap();
+    let (total, _) = kuhn_munkres(&matrix);
+    (total > FORBIDDEN_WEIGHT / 2).then_some(sign * total as f64)
 }
 
-fn matrix() -> impl Strategy<Value = Array2<i64>> {
-    (1usize..=40, 1usize..=40, prop_oneof![Just(3i64), Just(50), Just(1_000_000)]).prop_flat_map(|(n, m, range)| {
-        proptest::collection::vec(0..range, n * m).prop_map(move |v| Array2::from_shape_vec((n, m), v).unwrap())
-    })
+/// A random integer problem: up to 40 × 60 in either orientation, values drawn from a range of
+/// 2, 3, 50 or 10⁶ levels (the small ones are all ties), sometimes forbidden pairs, capacities
+/// (0 to 3 per row) and the unmatched-allowed mode.
+fn case() -> impl Strategy<Value = (Array2<f64>, SolveOptions)> {
+    let shape = (1usize..=40, 1usize..=60, any::<bool>()).prop_map(|(n, m, tall)| if tall { (m, n) } else { (n, m) });
+    let levels = prop_oneof![Just(2i64), Just(3), Just(50), Just(1_000_000)];
+    let forbidden_percent = prop_oneof![3 => Just(0u32), 1 => 1u32..40];
+    (shape, levels, forbidden_percent, any::<bool>(), any::<bool>(), any::<bool>()).prop_flat_map(
+        |((n, m), levels, forbidden_percent, maximize, use_caps, allow_unmatched)| {
+            let cells = proptest::collection::vec((0..levels, 0u32..100), n * m);
+            let caps = proptest::collection::vec(0usize..=3, n);
+            (cells, caps).prop_map(move |(cells, caps)| {
+                let forbidden = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+                let values =
+                    cells.iter().map(|&(c, p)| if p < forbidden_percent { forbidden } else { c as f64 }).collect();
+                let cost = Array2::from_shape_vec((n, m), values).unwrap();
+                (cost, SolveOptions { maximize, capacities: use_caps.then_some(caps), allow_unmatched })
+            })
+        },
+    )
+}
+
+/// The certificate of `a` holds, its objective is the sum of its pairs, and its pairs are
+/// sorted by row with each column used once.
+fn check_consistent(a: &Assignment, cost: &Array2<f64>, options: &SolveOptions) -> Result<(), TestCaseError> {
+    a.verify(cost.view(), options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(a.objective, a.pairs().iter().map(|&(r, c)| cost[[r, c]]).sum::<f64>());
+    prop_assert!(a.rows.windows(2).all(|w| w[0] <= w[1]));
+    prop_assert_eq!(a.cols.iter().collect::<BTreeSet<_>>().len(), a.cols.len());
+    Ok(())
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(300))]
     #[test]
-    fn agrees_with_kuhn_munkres(cost in matrix(), maximize in any::<bool>()) {
-        let costs = cost.mapv(|c| c as f64);
-        let options = SolveOptions { maximize, ..SolveOptions::default() };
-        let a = solve(costs.view(), &options).unwrap();
-        prop_assert_eq!(a.objective, reference(&cost, maximize) as f64);
-        prop_assert_eq!(a.rows.len(), cost.nrows().min(cost.ncols()));
-        prop_assert!(a.rows.windows(2).all(|w| w[0] < w[1]));
-        a.verify(costs.view(), &options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    fn agrees_with_kuhn_munkres((cost, options) in case()) {
+        let expected = reference(&cost, &options);
+        match solve(cost.view(), &options) {
+            Ok(a) => {
+                prop_assert_eq!(Some(a.objective), expected);
+                check_consistent(&a, &cost, &options)?;
+                if options.capacities.is_none() && !options.allow_unmatched {
+                    prop_assert_eq!(a.rows.len(), cost.nrows().min(cost.ncols()));
+                    let scipy_style = linear_sum_assignment(cost.view(), options.maximize).unwrap();
+                    prop_assert_eq!(scipy_style, (a.rows, a.cols));
+                }
+            }
+            Err(SolveError::Infeasible { .. }) => prop_assert_eq!(expected, None),
+            Err(e) => prop_assert!(false, "unexpected error {e}"),
+        }
     }
 }
 
 #[test]
-fn known_answers() {
-    // Example from the scipy.optimize.linear_sum_assignment documentation: optimum 5.
+fn textbook_example() {
+    // Wikipedia, "Hungarian algorithm", section "Example": Alice, Bob and Carol bid for
+    // cleaning the bathroom, sweeping the floors and washing the windows; the minimum cost is
+    // $15, with Alice on the bathroom, Bob on the windows and Carol on the floors.
+    let cost = array![[8.0, 4.0, 7.0], [5.0, 2.0, 3.0], [9.0, 4.0, 8.0]];
+    assert_eq!(linear_sum_assignment(cost.view(), false).unwrap(), (vec![0, 1, 2], vec![0, 2, 1]));
+    assert_eq!(solve(cost.view(), &SolveOptions::default()).unwrap().objective, 15.0);
+}
+
+#[test]
+fn scipy_documentation_example() {
+    // The example of scipy.optimize.linear_sum_assignment's documentation: optimum 5.
     let cost = array![[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]];
     assert_eq!(linear_sum_assignment(cost.view(), false).unwrap(), (vec![0, 1, 2], vec![1, 0, 2]));
-    // Machol–Wien, c[i][j] = i·j: the anti-diagonal is optimal, sum of i·(n-1-i).
-    let n = 60;
-    let mw = Array2::from_shape_fn((n, n), |(i, j)| (i * j) as f64);
-    let a = solve(mw.view(), &SolveOptions::default()).unwrap();
-    assert_eq!(a.objective, (0..n).map(|i| (i * (n - 1 - i)) as f64).sum::<f64>());
 }
 
 #[test]
-fn every_error_is_reported_with_its_place() {
-    let opts = SolveOptions::default();
-    let nan = array![[1.0, f64::NAN]];
-    assert_eq!(solve(nan.view(), &opts).unwrap_err(), SolveError::NaN { row: 0, col: 1 });
-    let neg = array![[1.0], [f64::NEG_INFINITY]];
-    assert!(matches!(solve(neg.view(), &opts), Err(SolveError::Unbounded { row: 1, col: 0, .. })));
-    let pos = array![[f64::INFINITY, 1.0]];
-    assert!(matches!(solve(pos.view(), &SolveOptions::maximize()), Err(SolveError::Unbounded { row: 0, col: 0, .. })));
-    let caps = SolveOptions { capacities: Some(vec![1]), ..SolveOptions::default() };
-    assert_eq!(solve(array![[1.0], [2.0]].view(), &caps).unwrap_err(), SolveError::CapacityLength { got: 1, rows: 2 });
-    let inf = f64::INFINITY;
-    let rows = array![[1.0, inf], [2.0, inf]];
-    assert!(matches!(solve(rows.view(), &opts), Err(SolveError::Infeasible { side: "row", .. })));
-    let cols = array![[1.0, 2.0], [inf, inf], [inf, inf]];
-    assert!(matches!(solve(cols.t(), &opts), Err(SolveError::Infeasible { side: "row", .. })));
-    assert!(matches!(solve(cols.view(), &opts), Err(SolveError::Infeasible { side: "column", .. })));
-    assert!(SolveError::NaN { row: 3, col: 4 }.to_string().contains("row 3, column 4"));
+fn pathfinding_documentation_example() {
+    // The art-gallery example of pathfinding::kuhn_munkres's documentation, maximising: $325
+    // with Ann on the painting, Bernard on the cloth and Claude on the statue.
+    let bids = array![[100.0, 110.0, 90.0], [95.0, 130.0, 75.0], [95.0, 140.0, 65.0]];
+    let a = solve(bids.view(), &SolveOptions::maximize()).unwrap();
+    assert_eq!((a.cols, a.objective), (vec![2, 0, 1], 325.0));
 }
 
 #[test]
-fn empty_and_degenerate_shapes() {
-    for shape in [(0, 3), (3, 0), (0, 0)] {
-        let a = solve(Array2::<f64>::zeros(shape).view(), &SolveOptions::default()).unwrap();
-        assert!(a.rows.is_empty() && a.cols.is_empty() && a.objective == 0.0);
+fn machol_wien() {
+    // c[i][j] = i·j, the hard family of Machol & Wien (1976). By the rearrangement inequality
+    // the anti-diagonal is a minimum, Σ i·(n-1-i), and the diagonal a maximum, Σ i².
+    for n in [1, 2, 3, 7, 30, 60] {
+        let cost = Array2::from_shape_fn((n, n), |(i, j)| (i * j) as f64);
+        let min = solve(cost.view(), &SolveOptions::default()).unwrap();
+        assert_eq!(min.objective, (0..n).map(|i| (i * (n - 1 - i)) as f64).sum::<f64>(), "n = {n}");
+        min.verify(cost.view(), &SolveOptions::default()).unwrap();
+        let max = solve(cost.view(), &SolveOptions::maximize()).unwrap();
+        assert_eq!(max.objective, (0..n).map(|i| (i * i) as f64).sum::<f64>(), "n = {n}");
+        max.verify(cost.view(), &SolveOptions::maximize()).unwrap();
     }
-    // A row of capacity zero takes nothing, and the others still fill the columns.
+}
+
+/// Position of an error's variant. The match is exhaustive, so a new variant stops this file
+/// compiling until `every_error_variant_is_reported_with_its_place` covers it.
+fn variant(e: &SolveError) -> usize {
+    match e {
+        SolveError::NaN { .. } => 0,
+        SolveError::Unbounded { .. } => 1,
+        SolveError::CapacityLength { .. } => 2,
+        SolveError::Infeasible { .. } => 3,
+    }
+}
+
+#[test]
+fn every_error_variant_is_reported_with_its_place() {
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    let min = SolveOptions::default;
+    let with_caps = |caps: Vec<usize>| SolveOptions { capacities: Some(caps), ..SolveOptions::default() };
+    // (matrix, options, the error, words its message must contain)
+    let cases: Vec<(Array2<f64>, SolveOptions, SolveError, &[&str])> = vec![
+        (
+            array![[1.0, 2.0, 3.0], [4.0, 5.0, nan]],
+            min(),
+            SolveError::NaN { row: 1, col: 2 },
+            &["NaN", "row 1, column 2"],
+        ),
+        (
+            array![[1.0, nan], [nan, 2.0]],
+            SolveOptions::maximize(),
+            SolveError::NaN { row: 0, col: 1 },
+            &["NaN", "row 0, column 1"],
+        ),
+        (
+            array![[1.0], [2.0], [-inf]],
+            min(),
+            SolveError::Unbounded { row: 2, col: 0, value: -inf },
+            &["-inf", "row 2, column 0", "minimising"],
+        ),
+        (
+            array![[1.0, inf]],
+            SolveOptions::maximize(),
+            SolveError::Unbounded { row: 0, col: 1, value: inf },
+            &["inf", "row 0, column 1", "maximising"],
+        ),
+        (
+            array![[1.0], [2.0]],
+            with_caps(vec![1]),
+            SolveError::CapacityLength { got: 1, rows: 2 },
+            &["1 entries", "2 rows"],
+        ),
+        (
+            array![[1.0, 2.0]],
+            with_caps(vec![1, 1, 1]),
+            SolveError::CapacityLength { got: 3, rows: 1 },
+            &["3 entries", "1 rows"],
+        ),
+    ];
+    // Infeasible: the solver names one row or column it could not place; which one depends on
+    // the search order, the side does not.
+    let infeasible: Vec<(Array2<f64>, SolveOptions, &str)> = vec![
+        // Two rows that only column 0 accepts.
+        (array![[1.0, inf, inf], [2.0, inf, inf]], min(), "row"),
+        (array![[1.0, -inf, -inf], [2.0, -inf, -inf]], SolveOptions::maximize(), "row"),
+        // Tall: two columns that only row 0 accepts.
+        (array![[1.0, 2.0], [inf, inf], [inf, inf]], min(), "column"),
+        // Capacities 2 + 2 exceed the 3 columns, so every column must be placed; row 1 accepts none.
+        (array![[1.0, 2.0, 3.0], [inf, inf, inf]], with_caps(vec![2, 2]), "column"),
+    ];
+    let mut covered = BTreeSet::new();
+    for (cost, options, expected, words) in cases {
+        let err = solve(cost.view(), &options).unwrap_err();
+        assert_eq!(err, expected);
+        let message = err.to_string();
+        assert!(words.iter().all(|w| message.contains(w)), "{message:?} lacks one of {words:?}");
+        covered.insert(variant(&err));
+    }
+    for (cost, options, side) in infeasible {
+        let err = solve(cost.view(), &options).unwrap_err();
+        let SolveError::Infeasible { side: got, index } = err else { panic!("{cost}: {err}") };
+        assert_eq!(got, side, "{cost}");
+        let limit = if side == "row" { cost.nrows() } else { cost.ncols() };
+        assert!(index < limit && err.to_string().contains(&format!("{side} {index}")), "{err}");
+        covered.insert(variant(&err));
+        // The same matrix is always feasible once rows and columns may stay unmatched.
+        let relaxed = SolveOptions { allow_unmatched: true, ..options };
+        solve(cost.view(), &relaxed).unwrap().verify(cost.view(), &relaxed).unwrap();
+    }
+    assert_eq!(covered, (0..4).collect());
+}
+
+#[test]
+#[ignore = "solver bug: a finite matrix whose entries span more than f64::MAX is reported infeasible"]
+fn finite_costs_are_never_infeasible() {
+    // BUG (found while writing this suite): [[MAX, MAX], [-MAX, -MAX]] has finite costs and
+    // complete assignments (every one totals 0), yet `solve` returns SolveError::Infeasible,
+    // whose message blames forbidden pairs. Reduced costs overflow to +inf inside the kernel
+    // and read as forbidden. A correct solver returns the optimum or names the real problem
+    // (a cost range beyond f64); scipy misreports such matrices too.
+    let max = f64::MAX;
+    let cost = array![[max, max], [-max, -max]];
+    for options in [SolveOptions::default(), SolveOptions::maximize()] {
+        let result = solve(cost.view(), &options);
+        assert!(!matches!(result, Err(SolveError::Infeasible { .. })), "{result:?}");
+    }
+}
+
+#[test]
+fn empty_matrices_give_empty_assignments() {
+    let option_sets = [
+        SolveOptions::default(),
+        SolveOptions::maximize(),
+        SolveOptions { allow_unmatched: true, ..SolveOptions::default() },
+    ];
+    for shape in [(0, 0), (0, 3), (3, 0)] {
+        let cost = Array2::<f64>::zeros(shape);
+        let with_caps = SolveOptions { capacities: Some(vec![2; shape.0]), ..SolveOptions::default() };
+        for options in option_sets.iter().chain([&with_caps]) {
+            let a = solve(cost.view(), options).unwrap();
+            assert!(a.rows.is_empty() && a.cols.is_empty() && a.objective == 0.0, "{shape:?} {options:?}");
+            assert_eq!((a.row_duals.len(), a.col_duals.len()), shape);
+            a.verify(cost.view(), options).unwrap();
+        }
+        assert_eq!(linear_sum_assignment(cost.view(), false).unwrap(), (vec![], vec![]));
+    }
+}
+
+#[test]
+fn rows_of_capacity_zero_take_nothing() {
     let cost = array![[0.0, 0.0], [5.0, 1.0], [1.0, 5.0]];
-    let options = SolveOptions { capacities: Some(vec![0, 1, 1]), ..SolveOptions::default() };
+    for (maximize, expected) in [(false, vec![(1, 1), (2, 0)]), (true, vec![(1, 0), (2, 1)])] {
+        let options = SolveOptions { maximize, capacities: Some(vec![0, 1, 1]), allow_unmatched: false };
+        let a = solve(cost.view(), &options).unwrap();
+        assert_eq!(a.pairs(), expected);
+        a.verify(cost.view(), &options).unwrap();
+    }
+    // All capacities zero: nothing to assign, which is complete.
+    let options = SolveOptions { capacities: Some(vec![0, 0, 0]), ..SolveOptions::default() };
     let a = solve(cost.view(), &options).unwrap();
-    assert_eq!(a.pairs(), vec![(1, 1), (2, 0)]);
+    assert!(a.pairs().is_empty());
     a.verify(cost.view(), &options).unwrap();
 }
 
 #[test]
-fn batch_keeps_input_order_and_matches_single_solves() {
-    let problems: Vec<(Array2<f64>, SolveOptions)> = (0..12)
-        .map(|k| {
-            let m = Array2::from_shape_fn((5 + k % 4, 6), |(i, j)| ((i * 7 + j * 13 + k * 5) % 11) as f64);
-            (m, SolveOptions { maximize: k % 2 == 0, ..SolveOptions::default() })
-        })
-        .collect();
-    let batch = solve_batch(&problems);
-    for ((cost, options), got) in problems.iter().zip(batch) {
-        assert_eq!(got.unwrap(), solve(cost.view(), options).unwrap());
-    }
-}
-
-#[test]
-fn certificate_rejects_tampering() {
-    let cost = array![[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]];
-    let opts = SolveOptions::default();
-    let good = solve(cost.view(), &opts).unwrap();
-    let mut swapped = good.clone();
-    swapped.cols.swap(0, 1);
-    swapped.objective = swapped.pairs().iter().map(|&(r, c)| cost[[r, c]]).sum();
-    assert!(swapped.verify(cost.view(), &opts).is_err());
-    let mut dual = good.clone();
-    dual.col_duals[2] += 1.0;
-    assert!(dual.verify(cost.view(), &opts).is_err());
-    let mut short = good;
-    short.rows.pop();
-    short.cols.pop();
-    assert!(short.verify(cost.view(), &opts).is_err());
-}
-
-#[test]
-fn huge_capacities_are_harmless() {
+fn capacities_beyond_the_columns_are_harmless() {
     let cost = array![[3.0, 1.0, 2.0], [0.0, 5.0, 5.0]];
     for allow_unmatched in [false, true] {
         let options =
@@ -125,4 +291,105 @@ fn huge_capacities_are_harmless() {
         a.verify(cost.view(), &options).unwrap();
         assert_eq!(a.objective, if allow_unmatched { 0.0 } else { 3.0 });
     }
+}
+
+#[test]
+fn batch_keeps_input_order_and_matches_single_solves() {
+    let mut problems: Vec<(Array2<f64>, SolveOptions)> = (0..16)
+        .map(|k| {
+            let rows = 3 + k % 5;
+            let m = Array2::from_shape_fn((rows, 6), |(i, j)| ((i * 7 + j * 13 + k * 5) % 11) as f64);
+            let options = SolveOptions {
+                maximize: k % 2 == 0,
+                capacities: (k % 3 == 0).then(|| vec![2; rows]),
+                allow_unmatched: k % 4 == 1,
+            };
+            (m, options)
+        })
+        .collect();
+    // Failures stay in their place too.
+    problems.insert(5, (array![[f64::NAN]], SolveOptions::default()));
+    problems.insert(9, (array![[f64::INFINITY, f64::INFINITY]], SolveOptions::default()));
+    let batch = solve_batch(&problems);
+    assert_eq!(batch.len(), problems.len());
+    for ((cost, options), got) in problems.iter().zip(batch) {
+        assert_eq!(got, solve(cost.view(), options));
+    }
+    assert!(solve_batch(&[]).is_empty());
+}
+
+#[test]
+fn certificate_rejects_tampering() {
+    let base = array![[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]];
+    // The same problem minimised, and negated then maximised: the signs must not matter.
+    for (cost, options) in [(base.clone(), SolveOptions::default()), (-&base, SolveOptions::maximize())] {
+        let good = solve(cost.view(), &options).unwrap();
+        assert_eq!(good.pairs(), vec![(0, 1), (1, 0), (2, 2)]);
+        good.verify(cost.view(), &options).unwrap();
+        let rejects = |tamper: &dyn Fn(&mut Assignment), expected: fn(&CertificateError) -> bool| {
+            let mut bad = good.clone();
+            tamper(&mut bad);
+            let err = bad.verify(cost.view(), &options).unwrap_err();
+            assert!(expected(&err), "{err}");
+        };
+        let sum = |a: &Assignment| a.pairs().iter().map(|&(r, c)| cost[[r, c]]).sum::<f64>();
+        // A wrong pairing, with its own objective: not tight under the duals.
+        rejects(
+            &|a| {
+                a.cols.swap(0, 1);
+                a.objective = sum(a);
+            },
+            |e| matches!(e, CertificateError::Slackness(_)),
+        );
+        // A column twice, a pair outside the matrix, a pair missing.
+        rejects(&|a| a.cols[1] = a.cols[0], |e| matches!(e, CertificateError::Infeasible(_)));
+        rejects(&|a| a.cols[2] = 3, |e| matches!(e, CertificateError::Malformed(_)));
+        rejects(
+            &|a| {
+                a.rows.pop();
+                a.cols.pop();
+                a.objective = sum(a);
+            },
+            |e| matches!(e, CertificateError::Incomplete { got: 2, expected: 3 }),
+        );
+        // Wrong duals: a chosen pair no longer tight; tight pairs kept but another pair of the
+        // row violated; a dual missing.
+        rejects(&|a| a.col_duals[2] += 1.0, |e| matches!(e, CertificateError::Slackness(_)));
+        rejects(
+            &|a| {
+                let shift = if options.maximize { -100.0 } else { 100.0 };
+                a.row_duals[0] += shift;
+                a.col_duals[1] -= shift;
+            },
+            |e| matches!(e, CertificateError::DualInfeasible { row: 0, .. }),
+        );
+        rejects(
+            &|a| {
+                a.row_duals.pop();
+            },
+            |e| matches!(e, CertificateError::Malformed(_)),
+        );
+        // A wrong objective.
+        rejects(&|a| a.objective += 1.0, |e| matches!(e, CertificateError::Gap { .. }));
+        // The right answer to another matrix.
+        let mut other = cost.clone();
+        other[[2, 2]] += if options.maximize { -10.0 } else { 10.0 };
+        assert!(good.verify(other.view(), &options).is_err());
+    }
+}
+
+#[test]
+fn certificate_rejects_a_forbidden_pair_and_an_overfull_row() {
+    let inf = f64::INFINITY;
+    let cost = array![[1.0, inf], [inf, 2.0]];
+    let options = SolveOptions::default();
+    let good = solve(cost.view(), &options).unwrap();
+    let mut forbidden = good.clone();
+    forbidden.cols = vec![1, 0];
+    assert!(matches!(forbidden.verify(cost.view(), &options), Err(CertificateError::Infeasible(_))));
+    let wide = array![[1.0, 2.0], [3.0, 4.0]];
+    let mut overfull = solve(wide.view(), &options).unwrap();
+    overfull.rows = vec![0, 0];
+    overfull.cols = vec![0, 1];
+    assert!(matches!(overfull.verify(wide.view(), &options), Err(CertificateError::Infeasible(_))));
 }
