@@ -20,6 +20,10 @@ What is checked:
   perturbed duals, wrong objective, duplicated column, dropped pair, another matrix).
 - ``pairwell.solve_batch`` equals one-by-one solves.
 - Integer matrices agree with ``pairwell._core._kuhn_munkres`` (the pathfinding crate).
+- The benchmark families of the brief (uniform, low-rank, ties, Machol-Wien) at a few hundred
+  rows, and costs from 1e-300 to 1e300, agree with scipy.
+- Known solver bug, kept as a strict xfail: finite costs spanning more than the float64 range
+  are reported infeasible.
 - The GIL is released: a Python thread keeps counting while a slow 1500x1500 solve runs.
 """
 
@@ -236,6 +240,43 @@ def test_forbidden_pairs_fixed_cases(maximize):
     check_like_scipy(cost.T.copy(), maximize)
 
 
+def benchmark_family(name, shape, rng):
+    """A matrix of one of the brief's benchmark families, on any shape."""
+    n_rows, n_cols = shape
+    if name == "uniform":
+        return rng.integers(0, 1_000_000, shape).astype(np.float64)
+    if name == "machol_wien":
+        return np.outer(np.arange(n_rows, dtype=np.float64), np.arange(n_cols, dtype=np.float64))
+    low = rng.random((n_rows, 8)) @ rng.random((n_cols, 8)).T
+    return np.round(low * 4) / 4 if name == "ties" else low
+
+
+@pytest.mark.parametrize("family", ["uniform", "lowrank", "ties", "machol_wien"])
+@pytest.mark.parametrize("shape", [(250, 250), (200, 263), (263, 200)], ids=str)
+@pytest.mark.parametrize("maximize", [False, True], ids=["min", "max"])
+def test_benchmark_families_match_scipy(family, shape, maximize):
+    """The families the kernel is tuned on (low-rank and tie-heavy matrices take the slow paths
+    of shortest augmenting path solvers) at a few hundred rows, with certificates."""
+    cost = benchmark_family(family, shape, np.random.default_rng(sum(shape) + 2 * maximize))
+    check_like_scipy(cost, maximize, exact_indices=family in ("uniform", "lowrank") and shape[0] <= shape[1])
+    result = pairwell.solve(cost, maximize=maximize)
+    result.verify(cost)
+    python_certificate_check(result, cost, maximize)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-12, 1e12, 1e300], ids=str)
+@pytest.mark.parametrize("maximize", [False, True], ids=["min", "max"])
+def test_extreme_magnitudes_match_scipy(scale, maximize):
+    """Tolerances inside the solver must follow the size of the costs: tiny, huge, and costs
+    that differ only in their last digits."""
+    rng = np.random.default_rng(int(np.log10(scale)) + 400)
+    for shape in [(30, 30), (20, 45), (45, 20)]:
+        check_like_scipy(rng.random(shape) * scale, maximize, exact_indices=shape[0] <= shape[1])
+        near = (1.0 + rng.integers(0, 4, shape) * np.finfo(float).eps) * scale
+        check_like_scipy(near, maximize)
+        pairwell.solve(near, maximize=maximize).verify(near)
+
+
 # --------------------------------------------------------------------------------------------
 # dtypes and layouts
 # --------------------------------------------------------------------------------------------
@@ -445,6 +486,20 @@ def test_infeasible(cost, maximize):
     result = pairwell.solve(cost, maximize=maximize, allow_unmatched=True)
     result.verify(cost)
     assert np.all(np.isfinite(cost[result.rows, result.cols]))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=pairwell.InfeasibleError,
+    reason="solver bug: finite costs spanning more than the float64 range are reported infeasible "
+    "(reduced costs overflow to inf and read as forbidden pairs)",
+)
+@pytest.mark.parametrize("maximize", [False, True], ids=["min", "max"])
+def test_finite_costs_are_never_infeasible(maximize):
+    big = np.finfo(np.float64).max
+    cost = np.array([[big, big], [-big, -big]])  # every complete assignment totals 0
+    rows, cols = pairwell.linear_sum_assignment(cost, maximize=maximize)
+    assert cost[rows, cols].sum() == 0.0
 
 
 def test_exception_hierarchy():
