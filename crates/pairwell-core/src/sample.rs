@@ -292,6 +292,32 @@ mod tests {
     }
 
     #[test]
+    fn opt_ins_follow_level_with_the_designed_shares() {
+        let people = sample_cohort(20_000, 2);
+        for (role, eligible, share) in [
+            (Role::Mentor, (4, 8), 0.45),
+            (Role::Mentee, (1, 4), 0.30),
+            (Role::Sponsor, (6, 8), 0.25),
+            (Role::Protege, (2, 5), 0.09),
+            (Role::ReverseMentor, (1, 3), 0.21),
+            (Role::ReverseMentee, (5, 8), 0.35),
+        ] {
+            let within = |p: &&Person| (f64::from(eligible.0)..=f64::from(eligible.1)).contains(&p.level);
+            let takers = people.iter().filter(|p| p.has_role(role)).count();
+            assert!(people.iter().filter(|p| p.has_role(role)).all(|p| within(&p)), "{} out of range", role.name());
+            let pool = people.iter().filter(within).count();
+            let found = takers as f64 / pool as f64;
+            assert!(
+                (found - share).abs() < 0.03,
+                "{}: {found:.3} of those eligible, expected about {share}",
+                role.name()
+            );
+        }
+        assert!(people.iter().all(|p| (1..=3).contains(&p.capacity)));
+        assert!(people.iter().all(|p| HUBS.iter().any(|h| h.0 == p.timezone) && !p.languages.is_empty()));
+    }
+
+    #[test]
     fn shape_is_realistic() {
         let people = sample_cohort(5000, 1);
         let count = |f: &dyn Fn(&Person) -> bool| people.iter().filter(|p| f(p)).count();
