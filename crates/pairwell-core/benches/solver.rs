@@ -4,7 +4,7 @@
 //!
 //! `cargo bench -p pairwell-core` (add `-- solver/ties` to pick a group).
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use ndarray::Array2;
 use pairwell_core::matching::match_people;
 use pairwell_core::program::{Config, Program};
@@ -12,13 +12,14 @@ use pairwell_core::rng::Rng;
 use pairwell_core::sample::sample_cohort;
 use pairwell_core::solve::{solve, SolveOptions};
 
-/// A square matrix of one family, seeded.
+/// A square matrix of one of the brief's families (`uniform`, `lowrank`, `ties`,
+/// `machol_wien`), from a fixed seed so every run times the same matrices.
 fn family(name: &str, n: usize) -> Array2<f64> {
     let mut rng = Rng::new(7);
     match name {
         "uniform" => Array2::from_shape_fn((n, n), |_| (rng.unit() * 1e6).floor()),
         "machol_wien" => Array2::from_shape_fn((n, n), |(i, j)| (i * j) as f64),
-        _ => {
+        "lowrank" | "ties" => {
             let a: Vec<f64> = (0..n * 8).map(|_| rng.unit()).collect();
             let b: Vec<f64> = (0..n * 8).map(|_| rng.unit()).collect();
             let low = Array2::from_shape_fn((n, n), |(i, j)| (0..8).map(|k| a[i * 8 + k] * b[j * 8 + k]).sum::<f64>());
@@ -28,13 +29,15 @@ fn family(name: &str, n: usize) -> Array2<f64> {
                 low
             }
         }
+        other => panic!("unknown matrix family {other}"),
     }
 }
 
 fn solver(c: &mut Criterion) {
     for name in ["uniform", "lowrank", "ties", "machol_wien"] {
         let mut group = c.benchmark_group(format!("solver/{name}"));
-        group.sample_size(10);
+        // Solves take up to a second: ten samples of equal length, not criterion's growing ones.
+        group.sample_size(10).sampling_mode(SamplingMode::Flat);
         for n in [250, 500, 1000] {
             let cost = family(name, n);
             group.bench_with_input(BenchmarkId::from_parameter(n), &cost, |b, cost| {
