@@ -248,17 +248,29 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
-        // Every sweep over the unsettled targets also records their minimum, so the next
-        // distance level needs no separate pass.
+        // `collist` lists the assigned targets first and the free ones after them, from `fs`
+        // on; free targets are never settled, since reaching one ends the search. Every sweep
+        // also records the closest unsettled target of each part, so the next distance level
+        // needs no separate pass.
         let mut low = Low::default();
+        let mut free_low = Low::default();
+        let mut fs = m;
         {
+            let mut a = 0;
             let row = self.row(root);
             for t in 0..m {
-                collist[t] = t;
                 let dt = row[self.targets.col(t)] - v[t];
                 d[t] = dt;
                 pred[t] = root;
-                low.see(dt, t, || y[t] == NONE);
+                if y[t] == NONE {
+                    fs -= 1;
+                    collist[fs] = t;
+                    free_low.see(dt, fs);
+                } else {
+                    collist[a] = t;
+                    low.see(dt, a);
+                    a += 1;
+                }
             }
         }
         // Cheapest way found so far to end the path at a dummy (only with `exit`).
@@ -270,14 +282,8 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         let end: usize; // a free target, or NONE to end at `exit_source`'s dummy
         'search: loop {
             if lo == hi {
-                // The next distance level: the lowest unsettled target (a free one on ties).
-                if low.at == usize::MAX {
-                    mind = f64::INFINITY;
-                } else {
-                    mind = low.value;
-                    collist.swap(low.at, hi);
-                    hi += 1;
-                }
+                // The next distance level: the lowest unsettled target, a free one on ties.
+                mind = low.value.min(free_low.value);
                 if self.exit && exit_dist < mind {
                     mind = exit_dist;
                     end = NONE;
@@ -286,12 +292,12 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 if mind == f64::INFINITY {
                     return Err(Stuck { row: self.source_rows[root] });
                 }
-                for &t in &collist[lo..hi] {
-                    if y[t] == NONE {
-                        end = t;
-                        break 'search;
-                    }
+                if free_low.value == mind {
+                    end = collist[free_low.at];
+                    break 'search;
                 }
+                collist.swap(low.at, hi);
+                hi += 1;
             }
             let t1 = collist[lo];
             lo += 1;
@@ -302,14 +308,15 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                 exit_dist = -h;
                 exit_source = s;
             }
-            match sweep(&self.targets, row, h, mind, hi, collist, d, v, pred, y, s) {
-                Sweep::Free(t) => {
+            let scan = Scan { targets: &self.targets, row, h, mind, s };
+            let (new_hi, new_low) = scan.assigned(hi, fs, collist, d, v, pred);
+            hi = new_hi;
+            low = new_low;
+            match scan.free(fs, collist, d, v, pred) {
+                Ok(new_low) => free_low = new_low,
+                Err(t) => {
                     end = t;
                     break 'search;
-                }
-                Sweep::Done { hi: new_hi, low: new_low } => {
-                    hi = new_hi;
-                    low = new_low;
                 }
             }
         }
@@ -339,55 +346,65 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     }
 }
 
-/// How a sweep ended.
-enum Sweep {
-    /// It reached this free target at the current distance: the path is found.
-    Free(usize),
-    /// It relaxed every unsettled target; `hi` is the new end of the todo block.
-    Done { hi: usize, low: Low },
-}
-
-/// Relaxes every unsettled target (`collist[hi..]`) through source `s`, whose row is `row` and
-/// whose reduced-cost offset is `h`; targets reaching `mind` join the todo block.
+/// One sweep of the search: relaxes unsettled targets through source `s`, whose row is `row`
+/// and whose reduced-cost offset is `h`, at the current distance `mind`.
 ///
-/// This is the `O(m)` loop the whole solver spends its time in, so it indexes without bounds
-/// checks. Safety rests on invariants the kernel keeps: `collist` is a permutation of `0..m`
-/// and `d`, `v`, `pred`, `y` have length `m`, so every `t = collist[k]` is in range; every
-/// target map sends `0..m` into `0..row.len()`. Debug builds check all of it.
-#[allow(unsafe_code, clippy::too_many_arguments)]
-#[inline(always)]
-fn sweep<T: TargetMap>(
-    targets: &T,
-    row: &[f64],
+/// These are the `O(m)` loops the whole solver spends its time in, so they index without
+/// bounds checks, and they are not inlined into the search: on their own they keep every
+/// pointer in a register instead of reloading some from the stack. Safety rests on invariants the kernel keeps: `collist` is a permutation of `0..m`
+/// and `d`, `v`, `pred` have length `m`, so every `t = collist[k]` is in range; every target
+/// map sends `0..m` into `0..row.len()`. Debug builds check all of it.
+struct Scan<'r, T> {
+    targets: &'r T,
+    row: &'r [f64],
     h: f64,
     mind: f64,
-    mut hi: usize,
-    collist: &mut [usize],
-    d: &mut [f64],
-    v: &[f64],
-    pred: &mut [usize],
-    y: &[usize],
     s: usize,
-) -> Sweep {
-    let m = collist.len();
-    debug_assert!(d.len() == m && v.len() == m && pred.len() == m && y.len() == m);
-    let mut low = Low::default();
-    for k in hi..m {
-        // SAFETY: k < m = collist.len(); t < m by the permutation invariant; col(t) < row.len()
-        // by the target-map invariant (both checked in debug builds).
-        unsafe {
-            let t = *collist.get_unchecked(k);
-            debug_assert!(t < m && targets.col(t) < row.len());
-            let mut dt = *d.get_unchecked(t);
-            let cred = *row.get_unchecked(targets.col(t)) - *v.get_unchecked(t) - h;
-            if cred < dt {
-                *d.get_unchecked_mut(t) = cred;
-                *pred.get_unchecked_mut(t) = s;
-                dt = cred;
-                if cred == mind {
-                    if *y.get_unchecked(t) == NONE {
-                        return Sweep::Free(t);
-                    }
+}
+
+impl<T: TargetMap> Scan<'_, T> {
+    /// Relaxes `t` and returns its new distance and whether it just reached `mind`.
+    ///
+    /// # Safety
+    /// `t < d.len() == v.len() == pred.len()` and `targets.col(t) < row.len()`.
+    #[allow(unsafe_code)]
+    #[inline(always)]
+    unsafe fn relax(&self, t: usize, d: &mut [f64], v: &[f64], pred: &mut [usize]) -> (f64, bool) {
+        debug_assert!(t < d.len() && t < v.len() && t < pred.len() && self.targets.col(t) < self.row.len());
+        let dt = *d.get_unchecked(t);
+        let cred = *self.row.get_unchecked(self.targets.col(t)) - *v.get_unchecked(t) - self.h;
+        if cred < dt {
+            *d.get_unchecked_mut(t) = cred;
+            *pred.get_unchecked_mut(t) = self.s;
+            (cred, cred == self.mind)
+        } else {
+            (dt, false)
+        }
+    }
+
+    /// Sweeps the unsettled assigned targets `collist[hi..fs]`; those reaching `mind` join
+    /// the todo block. Returns the new end of the todo block and the closest of the others.
+    #[allow(unsafe_code)]
+    #[inline(never)]
+    fn assigned(
+        &self,
+        mut hi: usize,
+        fs: usize,
+        collist: &mut [usize],
+        d: &mut [f64],
+        v: &[f64],
+        pred: &mut [usize],
+    ) -> (usize, Low) {
+        let m = collist.len();
+        debug_assert!(fs <= m && d.len() == m && v.len() == m && pred.len() == m);
+        let mut low = Low::default();
+        let start = hi;
+        for k in start..fs {
+            // SAFETY: k < fs <= m = collist.len(); t < m by the permutation invariant.
+            unsafe {
+                let t = *collist.get_unchecked(k);
+                let (dt, reached) = self.relax(t, d, v, pred);
+                if reached {
                     // Swap into the todo block; the target it displaces was already seen.
                     *collist.get_unchecked_mut(k) = *collist.get_unchecked(hi);
                     *collist.get_unchecked_mut(hi) = t;
@@ -395,39 +412,56 @@ fn sweep<T: TargetMap>(
                         low.at = k;
                     }
                     hi += 1;
-                    continue;
+                } else {
+                    low.see(dt, k);
                 }
             }
-            low.see(dt, k, || *y.get_unchecked(t) == NONE);
         }
+        (hi, low)
     }
-    Sweep::Done { hi, low }
+
+    /// Sweeps the free targets `collist[fs..]`: `Err` with a target that reached `mind`,
+    /// which ends the search, or else the closest of them.
+    #[allow(unsafe_code)]
+    #[inline(never)]
+    fn free(&self, fs: usize, collist: &[usize], d: &mut [f64], v: &[f64], pred: &mut [usize]) -> Result<Low, usize> {
+        let m = collist.len();
+        debug_assert!(d.len() == m && v.len() == m && pred.len() == m);
+        let mut low = Low::default();
+        for k in fs..m {
+            // SAFETY: k < m = collist.len(); t < m by the permutation invariant.
+            unsafe {
+                let t = *collist.get_unchecked(k);
+                let (dt, reached) = self.relax(t, d, v, pred);
+                if reached {
+                    return Err(t);
+                }
+                low.see(dt, k);
+            }
+        }
+        Ok(low)
+    }
 }
 
-/// The lowest distance among unsettled targets and where it sits in `collist`; on ties a
-/// free target wins, so a search ends as soon as one is among the closest.
+/// A lowest distance and where it was seen (the first place on ties), `at == NONE` before
+/// anything finite was seen.
+#[derive(Clone, Copy)]
 struct Low {
     value: f64,
     at: usize,
-    free: bool,
 }
 
 impl Default for Low {
     fn default() -> Self {
-        Low { value: f64::INFINITY, at: usize::MAX, free: false }
+        Low { value: f64::INFINITY, at: NONE }
     }
 }
 
 impl Low {
     #[inline(always)]
-    fn see(&mut self, value: f64, at: usize, is_free: impl FnOnce() -> bool) {
-        // Most targets are farther than the best so far: one well-predicted compare for them.
-        if value <= self.value {
-            if value < self.value || self.at == usize::MAX {
-                *self = Low { value, at, free: is_free() };
-            } else if !self.free && is_free() {
-                *self = Low { value, at, free: true };
-            }
+    fn see(&mut self, value: f64, at: usize) {
+        if value < self.value {
+            *self = Low { value, at };
         }
     }
 }
