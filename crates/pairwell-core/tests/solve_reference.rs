@@ -149,6 +149,7 @@ fn variant(e: &SolveError) -> usize {
         SolveError::Unbounded { .. } => 1,
         SolveError::CapacityLength { .. } => 2,
         SolveError::Infeasible { .. } => 3,
+        SolveError::Range { .. } => 4,
     }
 }
 
@@ -195,6 +196,12 @@ fn every_error_variant_is_reported_with_its_place() {
             SolveError::CapacityLength { got: 3, rows: 1 },
             &["3 entries", "1 rows"],
         ),
+        (
+            array![[f64::MAX, 0.0], [-f64::MAX, 0.0]],
+            min(),
+            SolveError::Range { low: -f64::MAX, high: f64::MAX },
+            &["span", "rescale"],
+        ),
     ];
     // Infeasible: the solver names one row or column it could not place; which one depends on
     // the search order, the side does not.
@@ -226,23 +233,20 @@ fn every_error_variant_is_reported_with_its_place() {
         let relaxed = SolveOptions { allow_unmatched: true, ..options };
         solve(cost.view(), &relaxed).unwrap().verify(cost.view(), &relaxed).unwrap();
     }
-    assert_eq!(covered, (0..4).collect());
+    assert_eq!(covered, (0..5).collect());
 }
 
 #[test]
-#[ignore = "solver bug: a finite matrix whose entries span more than f64::MAX is reported infeasible"]
-fn finite_costs_are_never_infeasible() {
-    // BUG (found while writing this suite): [[MAX, MAX], [-MAX, -MAX]] has finite costs and
-    // complete assignments (every one totals 0), yet `solve` returns SolveError::Infeasible,
-    // whose message blames forbidden pairs. Reduced costs overflow to +inf inside the kernel
-    // and read as forbidden. A correct solver returns the optimum or names the real problem
-    // (a cost range beyond f64); scipy misreports such matrices too.
+fn costs_too_wide_for_f64_are_a_clear_error_not_infeasible() {
+    // Finite costs, every complete assignment totals 0, but reduced costs would overflow to
+    // +inf and read as forbidden pairs: the solver says what is wrong instead of "infeasible".
     let max = f64::MAX;
     let cost = array![[max, max], [-max, -max]];
     for options in [SolveOptions::default(), SolveOptions::maximize()] {
-        let result = solve(cost.view(), &options);
-        assert!(!matches!(result, Err(SolveError::Infeasible { .. })), "{result:?}");
+        assert!(matches!(solve(cost.view(), &options), Err(SolveError::Range { .. })));
     }
+    // Wide but representable spans still solve.
+    assert!(solve(array![[1e300, -1e300], [0.0, 1.0]].view(), &SolveOptions::default()).is_ok());
 }
 
 #[test]

@@ -48,9 +48,10 @@ impl From<SolveError> for Error {
         let msg = e.to_string();
         Error(match e {
             SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
-            SolveError::NaN { .. } | SolveError::Unbounded { .. } | SolveError::CapacityLength { .. } => {
-                CostMatrixError::new_err(msg)
-            }
+            SolveError::NaN { .. }
+            | SolveError::Unbounded { .. }
+            | SolveError::Range { .. }
+            | SolveError::CapacityLength { .. } => CostMatrixError::new_err(msg),
         })
     }
 }
