@@ -78,6 +78,17 @@ pub enum SolveError {
         /// The offending value.
         value: f64,
     },
+    /// Finite costs spread too far apart for exact arithmetic in `f64`.
+    #[error(
+        "cost matrix values span {low:e} to {high:e}, too wide for float64 arithmetic across the \
+         matrix; rescale the costs"
+    )]
+    Range {
+        /// The lowest finite cost.
+        low: f64,
+        /// The highest finite cost.
+        high: f64,
+    },
     /// `capacities` does not have one entry per row.
     #[error("capacities has {got} entries but the cost matrix has {rows} rows")]
     CapacityLength {
@@ -238,22 +249,36 @@ fn capacities(options: &SolveOptions, n_rows: usize, n_cols: usize) -> Vec<usize
 /// Rejects NaN and infinities of the wrong sign; returns whether every entry is finite.
 fn validate(cost: ArrayView2<f64>, maximize: bool) -> Result<bool, SolveError> {
     // One fast pass for the common all-finite matrix; positions are only looked up otherwise.
-    let finite = match cost.as_slice_memory_order() {
-        Some(slice) => slice.iter().all(|c| c.is_finite()),
-        None => cost.iter().all(|c| c.is_finite()),
+    let (mut low, mut high, mut finite) = (f64::INFINITY, f64::NEG_INFINITY, true);
+    let mut see = |c: f64| {
+        if c.is_finite() {
+            low = low.min(c);
+            high = high.max(c);
+        } else {
+            finite = false;
+        }
     };
-    if finite {
-        return Ok(true);
+    match cost.as_slice_memory_order() {
+        Some(slice) => slice.iter().copied().for_each(&mut see),
+        None => cost.iter().copied().for_each(&mut see),
     }
-    for ((row, col), &value) in cost.indexed_iter() {
-        if value.is_nan() {
-            return Err(SolveError::NaN { row, col });
-        }
-        if value.is_infinite() && (value > 0.0) == maximize {
-            return Err(SolveError::Unbounded { row, col, value });
+    if !finite {
+        for ((row, col), &value) in cost.indexed_iter() {
+            if value.is_nan() {
+                return Err(SolveError::NaN { row, col });
+            }
+            if value.is_infinite() && (value > 0.0) == maximize {
+                return Err(SolveError::Unbounded { row, col, value });
+            }
         }
     }
-    Ok(false)
+    // Potentials and path lengths add up to (rows + columns) spans of the costs; beyond f64's
+    // range they would overflow to infinity and read as forbidden pairs.
+    let (n_rows, n_cols) = cost.dim();
+    if low <= high && !((high - low) * (n_rows + n_cols + 1) as f64).is_finite() {
+        return Err(SolveError::Range { low, high });
+    }
+    Ok(finite)
 }
 
 /// The matrix as the kernel reads it: minimisation sense, row-major, optionally transposed.
