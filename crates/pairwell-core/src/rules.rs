@@ -25,7 +25,7 @@ pub enum Rule {
     ReportingChain,
     /// The seniority gap is outside the program's hard bounds.
     SeniorityGap,
-    /// Both work in the same department and config forbids it.
+    /// Both work in the same (named) department and config forbids it.
     SameDepartment,
     /// Listed in config `never`.
     Never,
@@ -91,7 +91,10 @@ impl Rules {
             Some(Rule::ReportingChain)
         } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
             Some(Rule::SeniorityGap)
-        } else if !s.same_department && people[giver].department == people[receiver].department {
+        } else if !s.same_department
+            && !people[giver].department.is_empty()
+            && people[giver].department == people[receiver].department
+        {
             Some(Rule::SameDepartment)
         } else if self.never.contains(&(giver, receiver)) {
             Some(Rule::Never)
