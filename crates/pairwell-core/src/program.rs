@@ -204,9 +204,23 @@ impl Config {
     /// Parses a config from JSON text.
     ///
     /// # Errors
-    /// [`ConfigError::Parse`] with the parser's message (it names unknown keys).
+    /// [`ConfigError::Parse`] with the parser's message and the key at fault.
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
-        serde_json::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))
+        serde_json::from_str(text).map_err(|e| ConfigError::Parse(json_error(text, &e)))
+    }
+}
+
+/// serde_json's message, prefixed with the top-level key whose value is wrong when one is: its
+/// type errors name only a line and column of text the user may never have seen (a Python dict).
+fn json_error(text: &str, error: &serde_json::Error) -> String {
+    let map = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).unwrap_or_default();
+    let culprit = map.into_iter().find(|(key, value)| {
+        let alone = serde_json::Value::Object([(key.clone(), value.clone())].into_iter().collect());
+        serde_json::from_value::<Config>(alone).is_err()
+    });
+    match culprit {
+        Some((key, _)) => format!("key {key:?}: {error}"),
+        None => error.to_string(),
     }
 }
 
