@@ -196,9 +196,12 @@ impl Config {
     /// Parses a config from TOML text.
     ///
     /// # Errors
-    /// [`ConfigError::Parse`] with the parser's message (it names unknown keys).
+    /// [`ConfigError::Parse`] with the parser's message (it names unknown keys), or naming a
+    /// window, bounds or pair with other than two entries.
     pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))
+        let config = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        check_toml_pairs(text)?;
+        Ok(config)
     }
 
     /// Parses a config from JSON text.
@@ -208,6 +211,27 @@ impl Config {
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         serde_json::from_str(text).map_err(|e| ConfigError::Parse(json_error(text, &e)))
     }
+}
+
+/// Rejects `window`, `gap_bounds` and `never`/`pin` entries longer than two: the toml crate fills
+/// a two-element array from the first two and silently drops the rest.
+fn check_toml_pairs(text: &str) -> Result<(), ConfigError> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))?;
+    let too_long = |key: &str, value: &toml::Value| match value.as_array() {
+        Some(items) if items.len() != 2 => {
+            Err(ConfigError::Parse(format!("key {key:?}: expected 2 entries, got {}: {value}", items.len())))
+        }
+        _ => Ok(()),
+    };
+    for key in ["window", "gap_bounds"] {
+        table.get(key).map_or(Ok(()), |v| too_long(key, v))?;
+    }
+    for key in ["never", "pin"] {
+        for pair in table.get(key).and_then(toml::Value::as_array).into_iter().flatten() {
+            too_long(key, pair)?;
+        }
+    }
+    Ok(())
 }
 
 /// serde_json's message, prefixed with the top-level key whose value is wrong when one is: its
