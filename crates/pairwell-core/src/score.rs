@@ -138,12 +138,21 @@ impl Scorer {
     /// Prepares `cohort` for scoring under `settings`.
     #[must_use]
     pub fn new(cohort: &Cohort, settings: &Settings) -> Scorer {
-        let mut words: HashMap<String, u32> = HashMap::new();
-        let mut id = |w: &str| -> u32 {
-            let next = u32::try_from(words.len()).unwrap_or(u32::MAX);
-            *words.entry(w.to_string()).or_insert(next)
-        };
         let people = cohort.people();
+        // Words are numbered in name order, not in order of appearance, so that sums over a
+        // person's goals run in the same order (and round the same way) whatever the row order.
+        let mut names: Vec<&str> = people
+            .iter()
+            .flat_map(|p| {
+                let lists = p.goals.iter().chain(&p.expertise).chain(&p.languages);
+                p.skills.keys().chain(lists).chain(&p.target).chain([&p.department]).map(String::as_str)
+            })
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let words: HashMap<&str, u32> =
+            names.iter().enumerate().map(|(i, &w)| (w, u32::try_from(i).unwrap_or(u32::MAX))).collect();
+        let id = |w: &str| -> u32 { words[w] };
         let mut profiles: Vec<Profile> = people
             .iter()
             .map(|p: &Person| Profile {
@@ -157,7 +166,7 @@ impl Scorer {
                 },
                 goals: sorted(p.goals.iter().map(|g| id(g)).collect()),
                 expertise: sorted(p.expertise.iter().map(|g| id(g)).collect()),
-                target: p.target.as_deref().filter(|t| !t.is_empty()).map(&mut id),
+                target: p.target.as_deref().filter(|t| !t.is_empty()).map(id),
                 department: id(&p.department),
                 leads: Vec::new(),
                 languages: sorted(p.languages.iter().map(|l| id(l)).collect()),
