@@ -82,7 +82,7 @@ def _number(value: Any, field: str, where: str) -> float:
         raise CohortError(f"{where}: field {field!r} must be a number, got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CohortError(f"{where}: field {field!r} must be a number, got {value!r}") from None
     if not math.isfinite(number):
         raise CohortError(f"{where}: field {field!r} is {number}, expected a finite number")
