@@ -59,6 +59,8 @@ FIELDS = (
 ROLES = ("mentor", "mentee", "sponsor", "protege", "reverse_mentor", "reverse_mentee")
 
 _LIST_FIELDS = ("goals", "expertise", "languages", "roles")
+#: The engine stores capacities as 32-bit unsigned integers.
+_MAX_CAPACITY = 2**32 - 1
 _OPTIONAL_STR = ("target", "manager")
 
 #: What :func:`pairwell.match` accepts as people.
@@ -155,8 +157,10 @@ def _record(position: int, raw: Mapping[str, Any]) -> dict[str, Any]:
         record["capacity"] = 1
     else:
         number = _number(capacity, "capacity", where)
-        if number < 0 or not number.is_integer():
-            raise CohortError(f"{where}: field 'capacity' is {capacity!r}, expected a whole number >= 0")
+        if number < 0 or not number.is_integer() or number > _MAX_CAPACITY:
+            raise CohortError(
+                f"{where}: field 'capacity' is {capacity!r}, expected a whole number from 0 to {_MAX_CAPACITY}"
+            )
         record["capacity"] = int(number)
     return record
 
