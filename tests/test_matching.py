@@ -213,6 +213,22 @@ def test_score_config_keys_through_python():
     assert window["seniority"] == 1
 
 
+def test_extra_columns_are_kept_for_fairness():
+    frame = pd.DataFrame(PEOPLE).assign(site=["a", "b", "a", "b", "a", "b"])
+    table = pairwell.match(frame, "mentoring").fairness("site")
+    assert list(table.columns) == ["site", "participants", "matched", "match_rate", "mean_score"]
+    assert table["participants"].sum() == 5  # ana, bo, cy, di, ed take part in mentoring
+    with pytest.raises(pairwell.ConfigError, match="unknown column"):
+        pairwell.match(frame, "mentoring").fairness("nope")
+
+
+def test_result_repr_and_html():
+    result = pairwell.match(PEOPLE, "mentoring")
+    assert repr(result) == "MatchResult(program='mentoring', pairs=2, unmatched=1, total=1.4000)"
+    html = result._repr_html_()
+    assert "<table" in html and "mentoring" in html
+
+
 def test_row_order_never_changes_the_result():
     frame = pd.DataFrame(PEOPLE)
     for program in pairwell.PROGRAMS:
