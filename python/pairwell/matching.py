@@ -75,7 +75,8 @@ class MatchResult:
         seniority gap in the program's direction) and ``pinned``.
     unmatched:
         DataFrame with columns ``id``, ``side`` (``giver``/``receiver``), ``reason`` (``no
-        eligible partner``, ``every partner below min_score``, ``partners taken by others``)
+        eligible partner``, ``every partner below min_score``, ``partners taken by others``, ``no
+        capacity``)
         and ``detail`` (how many partners each rule excluded).
     total:
         Sum of pair scores: the maximum over every matching that keeps the rules and

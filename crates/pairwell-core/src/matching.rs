@@ -96,6 +96,8 @@ pub enum Reason {
     BelowMinScore,
     /// Eligible partners exist, but the optimum gives each of them to someone else.
     PartnersTaken,
+    /// A giver whose capacity is 0: they opted in but can take nobody.
+    NoCapacity,
 }
 
 impl Reason {
@@ -106,6 +108,7 @@ impl Reason {
             Reason::NoEligiblePartner => "no eligible partner",
             Reason::BelowMinScore => "every partner below min_score",
             Reason::PartnersTaken => "partners taken by others",
+            Reason::NoCapacity => "no capacity",
         }
     }
 }
@@ -241,7 +244,8 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         receiver_free[ri] = false;
     }
     for ((gi, ri), rule) in rules.indexed_iter_mut() {
-        if rule.is_none() && (!receiver_free[ri] || capacities[gi] == 0) {
+        let filled_by_pins = capacities[gi] == 0 && people[givers[gi]].capacity > 0;
+        if rule.is_none() && (!receiver_free[ri] || filled_by_pins) {
             *rule = Some(Rule::Pinned);
         }
     }
@@ -368,7 +372,12 @@ fn unmatched(
     let mut out = Vec::new();
     for (gi, &g) in givers.iter().enumerate() {
         if !giver_has[gi] {
-            out.push(explain(&people[g].id, Side::Giver, &mut rules.row(gi).iter()));
+            let mut u = explain(&people[g].id, Side::Giver, &mut rules.row(gi).iter());
+            if people[g].capacity == 0 {
+                u.reason = Reason::NoCapacity;
+                u.detail = format!("capacity 0; {}", u.detail);
+            }
+            out.push(u);
         }
     }
     for (ri, &r) in receivers.iter().enumerate() {

@@ -438,7 +438,8 @@ fn capacities_and_pins_hold() {
     assert!(e.matched && e.allowed && e.regret == Some(0.0));
     assert_eq!(r.explain("m1", "e4").unwrap().rule, Some(Rule::Pinned)); // e4 is taken by the pin
     assert_eq!(r.explain("m2", "e1").unwrap().rule, Some(Rule::Pinned)); // m2 is full with the pin
-    assert!(r.explain("m3", "e1").unwrap().regret.is_none()); // m3 takes nobody
+    let m3 = r.explain("m3", "e1").unwrap();
+    assert!(m3.allowed && m3.rule.is_none() && m3.regret.is_none()); // allowed, but m3 takes nobody
 
     // A pin may cost total: the pinned receiver is the only one m2 can have, so m1's best goes.
     let people = vec![
@@ -458,13 +459,13 @@ fn capacities_and_pins_hold() {
 fn unmatched_people_get_the_right_reason() {
     let r = run(capacity_cohort(), Program::Mentoring, r#"{"pin": [["m2", "e4"]]}"#);
     let reasons: Vec<_> = r.unmatched.iter().map(|u| (u.id.as_str(), u.side, u.reason, u.detail.as_str())).collect();
-    // m3 has no capacity, so every pair of theirs counts as taken.
+    // m3 opted in with capacity 0: no pair of theirs is forbidden, they just take nobody.
     let taken = Reason::PartnersTaken;
     let e5 = ("e5", Side::Receiver, Reason::NoEligiblePartner, "1 reporting_chain, 2 seniority_gap");
     assert_eq!(
         reasons,
         vec![
-            ("m3", Side::Giver, taken, "4 eligible, 1 seniority_gap"),
+            ("m3", Side::Giver, Reason::NoCapacity, "capacity 0; 4 eligible, 1 seniority_gap"),
             ("e3", Side::Receiver, taken, "3 eligible"),
             e5
         ]
@@ -473,7 +474,11 @@ fn unmatched_people_get_the_right_reason() {
     let strict = run(capacity_cohort(), Program::Mentoring, r#"{"min_score": 0.9}"#);
     assert!(strict.pairs.is_empty());
     for u in &strict.unmatched {
-        let expected = if u.id == "e5" { Reason::NoEligiblePartner } else { Reason::BelowMinScore };
+        let expected = match u.id.as_str() {
+            "e5" => Reason::NoEligiblePartner,
+            "m3" => Reason::NoCapacity,
+            _ => Reason::BelowMinScore,
+        };
         assert_eq!(u.reason, expected, "{u:?}");
     }
     let alone = run(vec![person("solo", 5.0, &[Role::Mentee]), person("x", 1.0, &[])], Program::Mentoring, "{}");
@@ -823,16 +828,15 @@ fn check_against_brute_force(
         for (ri, &rc) in receiver_ids.iter().enumerate() {
             let e = r.explain(&people[g].id, &people[rc].id).unwrap();
             let pair_ok = oracle_allows(people, s, &people[g], &people[rc], e.score.score);
-            // A slot is free unless the giver has no capacity, or the pin takes the receiver or
-            // the giver's only slot.
+            // The pin takes the receiver, or the giver's only slot. A giver of capacity 0 is not
+            // ruled out pair by pair; they simply take nobody (and have no regret to report).
             let taken =
                 pin.is_some_and(|(pg, pr)| (pg, pr) != (g, rc) && (pr == rc || (pg == g && people[g].capacity == 1)));
-            let slot_free = people[g].capacity > 0 && !taken;
             let what = format!("{} -> {}: {:?}", people[g].id, people[rc].id, e.rule);
-            prop_assert_eq!(e.rule.is_none(), pair_ok && slot_free, "{}", what);
-            prop_assert_eq!(e.rule == Some(Rule::Pinned), pair_ok && !slot_free, "{}", what);
+            prop_assert_eq!(e.rule.is_none(), pair_ok && !taken, "{}", what);
+            prop_assert_eq!(e.rule == Some(Rule::Pinned), pair_ok && taken, "{}", what);
             prop_assert_eq!(e.allowed, e.rule.is_none());
-            prop_assert_eq!(e.regret.is_none(), !e.allowed);
+            prop_assert_eq!(e.regret.is_none(), !e.allowed || people[g].capacity == 0, "{}", what);
             if pair_ok && people[g].capacity > 0 {
                 allowed.push((gi, ri, e.score.score));
             }
@@ -872,7 +876,9 @@ fn check_against_brute_force(
             let e = if giver { r.explain(&u.id, other) } else { r.explain(other, &u.id) }.unwrap();
             e.allowed || e.rule == Some(Rule::Pinned)
         });
-        prop_assert_eq!(u.reason == Reason::PartnersTaken, open, "{:?}", u);
+        let no_capacity = giver && r.cohort().people()[r.cohort().position(&u.id).unwrap()].capacity == 0;
+        prop_assert_eq!(u.reason == Reason::NoCapacity, no_capacity, "{:?}", u);
+        prop_assert_eq!(u.reason == Reason::PartnersTaken, open && !no_capacity, "{:?}", u);
     }
     let unmatched_count = givers.iter().filter(|g| !r.pairs.iter().any(|p| &p.giver == *g)).count()
         + receivers.iter().filter(|rc| !r.pairs.iter().any(|p| &p.receiver == *rc)).count();
