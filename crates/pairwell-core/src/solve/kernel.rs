@@ -12,6 +12,11 @@
 //! and targets to physical rows and columns (capacities repeat a physical row without copying
 //! it). With `exit` on, every source also owns a private zero-cost dummy target, which turns
 //! the problem into "leave a source unmatched when that is cheaper".
+//!
+//! The searches spend their time reading matrix rows, so a matrix too large for the caches
+//! whose costs are all `f32`s exactly (integers up to 2^24, quarters, forbidden pairs, ...) is
+//! read from a single-precision copy: half the bytes, and each cost still widens to the same
+//! `f64`, so every computation and the result are exactly those of the original matrix.
 
 /// Marks an unassigned source or target.
 pub(crate) const NONE: usize = usize::MAX;
@@ -22,6 +27,13 @@ pub(crate) const EXIT: usize = usize::MAX - 1;
 pub(crate) trait TargetMap: Sync {
     /// Physical column of target `t`.
     fn col(&self, t: usize) -> usize;
+}
+
+impl<T: TargetMap> TargetMap for &T {
+    #[inline(always)]
+    fn col(&self, t: usize) -> usize {
+        (**self).col(t)
+    }
 }
 
 /// Targets are the physical columns themselves.
@@ -44,10 +56,16 @@ impl TargetMap for Gather<'_> {
     }
 }
 
+/// How a cost is stored: `f64`, or `f32` when that holds every cost exactly.
+pub(crate) trait Cost: Copy + Into<f64> + Sync {}
+
+impl Cost for f64 {}
+impl Cost for f32 {}
+
 /// A minimisation problem as the kernel sees it.
-pub(crate) struct Problem<'a, T: TargetMap> {
+pub(crate) struct Problem<'a, T: TargetMap, C: Cost = f64> {
     /// Row-major costs, `+inf` for a forbidden pair, never NaN or `-inf`.
-    pub data: &'a [f64],
+    pub data: &'a [C],
     /// Length of one physical row of `data`.
     pub stride: usize,
     /// Physical row of each source.
@@ -93,19 +111,56 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         }
     }
 
+    /// Solves the problem to optimality, or reports the first source that cannot be placed.
+    pub fn solve(&self) -> Result<Solved, Stuck> {
+        let narrow = if self.data.len() >= NARROW_FROM { narrowed(self.data) } else { None };
+        match narrow {
+            Some(data) => Problem {
+                data: &data,
+                stride: self.stride,
+                source_rows: self.source_rows,
+                n_targets: self.n_targets,
+                targets: &self.targets,
+                exit: self.exit,
+                reduce: self.reduce,
+            }
+            .run(),
+            None => self.run(),
+        }
+    }
+}
+
+/// Matrices from this many entries (16 MiB of `f64`) are read in single precision when that is
+/// exact; smaller ones stay in cache, where widening each cost costs more than it saves.
+const NARROW_FROM: usize = 1 << 21;
+
+/// The costs in single precision, or `None` unless every one converts back exactly.
+fn narrowed(data: &[f64]) -> Option<Vec<f32>> {
+    let mut small = Vec::with_capacity(data.len());
+    // Chunks keep the check branch-free (vectorised) and stop early on a typical float matrix.
+    for chunk in data.chunks(256) {
+        if !chunk.iter().fold(true, |exact, &c| exact & (f64::from(c as f32) == c)) {
+            return None;
+        }
+        small.extend(chunk.iter().map(|&c| c as f32));
+    }
+    Some(small)
+}
+
+impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     #[inline(always)]
-    fn row(&self, s: usize) -> &[f64] {
+    fn row(&self, s: usize) -> &[C] {
         let start = self.source_rows[s] * self.stride;
         &self.data[start..start + self.stride]
     }
 
     #[inline(always)]
     fn cost(&self, s: usize, t: usize) -> f64 {
-        self.data[self.source_rows[s] * self.stride + self.targets.col(t)]
+        self.data[self.source_rows[s] * self.stride + self.targets.col(t)].into()
     }
 
-    /// Solves the problem to optimality, or reports the first source that cannot be placed.
-    pub fn solve(&self) -> Result<Solved, Stuck> {
+    /// Solves the problem, reading costs as stored in `data`.
+    fn run(&self) -> Result<Solved, Stuck> {
         let n = self.source_rows.len();
         let m = self.n_targets;
         let mut state = State {
@@ -139,7 +194,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
         for s in 0..n {
             let row = self.row(s);
             for t in 0..n {
-                let c = row[self.targets.col(t)];
+                let c: f64 = row[self.targets.col(t)].into();
                 if c < st.v[t] {
                     st.v[t] = c;
                     argmin[t] = s;
@@ -167,7 +222,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
                     let mut min = f64::INFINITY;
                     for t in 0..n {
                         if t != t1 {
-                            min = min.min(row[self.targets.col(t)] - st.v[t]);
+                            min = min.min(row[self.targets.col(t)].into() - st.v[t]);
                         }
                     }
                     st.v[t1] -= min;
@@ -204,7 +259,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
             let (mut u1, mut u2) = (f64::INFINITY, f64::INFINITY);
             let (mut t1, mut t2) = (NONE, NONE);
             for t in 0..n {
-                let h = row[self.targets.col(t)] - st.v[t];
+                let h = row[self.targets.col(t)].into() - st.v[t];
                 if h < u2 {
                     if h >= u1 {
                         u2 = h;
@@ -259,7 +314,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
             let mut a = 0;
             let row = self.row(root);
             for t in 0..m {
-                let dt = row[self.targets.col(t)] - v[t];
+                let dt = row[self.targets.col(t)].into() - v[t];
                 d[t] = dt;
                 pred[t] = root;
                 if y[t] == NONE {
@@ -303,7 +358,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
             lo += 1;
             let s = y[t1];
             let row = self.row(s);
-            let h = row[self.targets.col(t1)] - v[t1] - mind;
+            let h = row[self.targets.col(t1)].into() - v[t1] - mind;
             if self.exit && -h < exit_dist {
                 exit_dist = -h;
                 exit_source = s;
@@ -354,15 +409,15 @@ impl<'a, T: TargetMap> Problem<'a, T> {
 /// pointer in a register instead of reloading some from the stack. Safety rests on invariants the kernel keeps: `collist` is a permutation of `0..m`
 /// and `d`, `v`, `pred` have length `m`, so every `t = collist[k]` is in range; every target
 /// map sends `0..m` into `0..row.len()`. Debug builds check all of it.
-struct Scan<'r, T> {
+struct Scan<'r, T, C> {
     targets: &'r T,
-    row: &'r [f64],
+    row: &'r [C],
     h: f64,
     mind: f64,
     s: usize,
 }
 
-impl<T: TargetMap> Scan<'_, T> {
+impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
     /// Relaxes `t` and returns its new distance and whether it just reached `mind`.
     ///
     /// # Safety
@@ -372,7 +427,7 @@ impl<T: TargetMap> Scan<'_, T> {
     unsafe fn relax(&self, t: usize, d: &mut [f64], v: &[f64], pred: &mut [usize]) -> (f64, bool) {
         debug_assert!(t < d.len() && t < v.len() && t < pred.len() && self.targets.col(t) < self.row.len());
         let dt = *d.get_unchecked(t);
-        let cred = *self.row.get_unchecked(self.targets.col(t)) - *v.get_unchecked(t) - self.h;
+        let cred = (*self.row.get_unchecked(self.targets.col(t))).into() - *v.get_unchecked(t) - self.h;
         if cred < dt {
             *d.get_unchecked_mut(t) = cred;
             *pred.get_unchecked_mut(t) = self.s;
@@ -474,4 +529,65 @@ struct State {
     d: Vec<f64>,
     pred: Vec<usize>,
     collist: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A single-precision copy gives bit for bit the result of the original matrix, on the
+    /// square initialisation, rectangles, forbidden pairs and the unmatched-allowed mode.
+    #[test]
+    fn narrowed_costs_solve_identically() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for &(n, m, exit, forbid) in
+            &[(40, 40, false, false), (30, 45, false, true), (35, 35, true, true), (1, 9, false, false)]
+        {
+            let data: Vec<f64> = (0..n * m)
+                .map(|_| if forbid && next() % 7 == 0 { f64::INFINITY } else { (next() % 50) as f64 / 4.0 })
+                .collect();
+            let small = narrowed(&data).expect("quarters are exact in f32");
+            let rows: Vec<usize> = (0..n).collect();
+            let wide = Problem {
+                data: &data,
+                stride: m,
+                source_rows: &rows,
+                n_targets: m,
+                targets: Identity,
+                exit,
+                reduce: !forbid && !exit && n == m,
+            };
+            let narrow = Problem {
+                data: &small[..],
+                stride: m,
+                source_rows: &rows,
+                n_targets: m,
+                targets: Identity,
+                exit,
+                reduce: wide.reduce,
+            };
+            match (wide.run(), narrow.run()) {
+                (Ok(a), Ok(b)) => {
+                    assert_eq!(a.source_target, b.source_target);
+                    assert_eq!(
+                        a.u.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                        b.u.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                    );
+                    assert_eq!(
+                        a.v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                        b.v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                    );
+                }
+                (Err(a), Err(b)) => assert_eq!(a.row, b.row),
+                _ => panic!("one copy solved and the other did not"),
+            }
+        }
+        assert!(narrowed(&[0.1]).is_none());
+    }
 }
