@@ -2,11 +2,13 @@
 //!
 //! Sources are assigned one at a time along a shortest augmenting path found by a Dijkstra
 //! search over reduced costs; target potentials `v` keep every reduced cost non-negative, so
-//! each search is `O(n·m)` and a whole solve `O(n²·m)`. Each sweep over the unsettled targets
-//! also finds the next closest one, preferring a free target on ties (which ends the search at
-//! once), and targets reached at the current distance are queued without another pass; that
-//! keeps tie-heavy and low-rank matrices (real score matrices) fast. For square problems a column reduction, reduction transfer and passes of augmenting
-//! row reduction (Jonker & Volgenant, 1987) assign most sources before any search runs.
+//! each search is `O(n·m)` and a whole solve `O(n²·m)`. The last sweep over the unsettled
+//! targets before a new distance level also finds the next closest one, preferring a free
+//! target on ties (which ends the search at once); when several share that distance they are
+//! all queued together, and targets reached at the current distance are queued without another
+//! pass; that keeps tie-heavy and low-rank matrices (real score matrices) fast. For square
+//! problems a column reduction, reduction transfer and passes of augmenting row reduction
+//! (Jonker & Volgenant, 1987) assign most sources before any search runs.
 //!
 //! The kernel works in the minimisation sense on a row-major matrix; the caller maps sources
 //! and targets to physical rows and columns (capacities repeat a physical row without copying
@@ -304,9 +306,10 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
         // `collist` lists the assigned targets first and the free ones after them, from `fs`
-        // on; free targets are never settled, since reaching one ends the search. Every sweep
-        // also records the closest unsettled target of each part, so the next distance level
-        // needs no separate pass.
+        // on; free targets are never settled, since reaching one ends the search. A sweep that
+        // leaves the todo block empty also records the closest unsettled target of each part,
+        // so the next distance level needs no separate pass; the last sweep of a level is always
+        // such a sweep, and the others skip that bookkeeping.
         let mut low = Low::default();
         let mut free_low = Low::default();
         let mut fs = m;
@@ -353,6 +356,18 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                 }
                 collist.swap(low.at, hi);
                 hi += 1;
+                if low.tie {
+                    // Every other target at this distance joins the todo block now: the order
+                    // in which they are scanned then finds a free target sooner.
+                    let start = hi;
+                    for k in start..fs {
+                        let t = collist[k];
+                        if d[t] == mind {
+                            collist.swap(k, hi);
+                            hi += 1;
+                        }
+                    }
+                }
             }
             let t1 = collist[lo];
             lo += 1;
@@ -364,10 +379,20 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                 exit_source = s;
             }
             let scan = Scan { targets: &self.targets, row, h, mind, s };
-            let (new_hi, new_low) = scan.assigned(hi, fs, collist, d, v, pred);
+            let track = lo == hi; // only then can this sweep be the last of its level
+            let (new_hi, new_low) = if track {
+                scan.assigned::<true>(hi, fs, collist, d, v, pred)
+            } else {
+                scan.assigned::<false>(hi, fs, collist, d, v, pred)
+            };
             hi = new_hi;
             low = new_low;
-            match scan.free(fs, collist, d, v, pred) {
+            let swept = if track {
+                scan.free::<true>(fs, collist, d, v, pred)
+            } else {
+                scan.free::<false>(fs, collist, d, v, pred)
+            };
+            match swept {
                 Ok(new_low) => free_low = new_low,
                 Err(t) => {
                     end = t;
@@ -438,10 +463,11 @@ impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
     }
 
     /// Sweeps the unsettled assigned targets `collist[hi..fs]`; those reaching `mind` join
-    /// the todo block. Returns the new end of the todo block and the closest of the others.
+    /// the todo block. Returns the new end of the todo block and, with `TRACK`, the closest of
+    /// the others.
     #[allow(unsafe_code)]
     #[inline(never)]
-    fn assigned(
+    fn assigned<const TRACK: bool>(
         &self,
         mut hi: usize,
         fs: usize,
@@ -468,7 +494,9 @@ impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
                     }
                     hi += 1;
                 } else {
-                    low.see(dt, k);
+                    if TRACK {
+                        low.see(dt, k);
+                    }
                 }
             }
         }
@@ -476,10 +504,17 @@ impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
     }
 
     /// Sweeps the free targets `collist[fs..]`: `Err` with a target that reached `mind`,
-    /// which ends the search, or else the closest of them.
+    /// which ends the search, or else (with `TRACK`) the closest of them.
     #[allow(unsafe_code)]
     #[inline(never)]
-    fn free(&self, fs: usize, collist: &[usize], d: &mut [f64], v: &[f64], pred: &mut [usize]) -> Result<Low, usize> {
+    fn free<const TRACK: bool>(
+        &self,
+        fs: usize,
+        collist: &[usize],
+        d: &mut [f64],
+        v: &[f64],
+        pred: &mut [usize],
+    ) -> Result<Low, usize> {
         let m = collist.len();
         debug_assert!(d.len() == m && v.len() == m && pred.len() == m);
         let mut low = Low::default();
@@ -491,7 +526,9 @@ impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
                 if reached {
                     return Err(t);
                 }
-                low.see(dt, k);
+                if TRACK {
+                    low.see(dt, k);
+                }
             }
         }
         Ok(low)
@@ -504,19 +541,25 @@ impl<T: TargetMap, C: Cost> Scan<'_, T, C> {
 struct Low {
     value: f64,
     at: usize,
+    /// Whether another place holds the same lowest distance.
+    tie: bool,
 }
 
 impl Default for Low {
     fn default() -> Self {
-        Low { value: f64::INFINITY, at: NONE }
+        Low { value: f64::INFINITY, at: NONE, tie: false }
     }
 }
 
 impl Low {
     #[inline(always)]
     fn see(&mut self, value: f64, at: usize) {
-        if value < self.value {
-            *self = Low { value, at };
+        if value <= self.value {
+            if value < self.value {
+                *self = Low { value, at, tie: false };
+            } else {
+                self.tie = true;
+            }
         }
     }
 }
