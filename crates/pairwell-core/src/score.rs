@@ -158,12 +158,8 @@ impl Scorer {
             .map(|p: &Person| Profile {
                 level: p.level,
                 timezone: p.timezone,
-                skills: {
-                    // BTreeMap order is by name; re-sort by id for binary search.
-                    let mut s: Vec<(u32, f64)> = p.skills.iter().map(|(k, &v)| (id(k), v)).collect();
-                    s.sort_unstable_by_key(|&(k, _)| k);
-                    s
-                },
+                // Ids follow name order, so the BTreeMap's order is already id order.
+                skills: p.skills.iter().map(|(k, &v)| (id(k), v)).collect(),
                 goals: sorted(p.goals.iter().map(|g| id(g)).collect()),
                 expertise: sorted(p.expertise.iter().map(|g| id(g)).collect()),
                 target: p.target.as_deref().filter(|t| !t.is_empty()).map(id),

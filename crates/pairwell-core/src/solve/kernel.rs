@@ -100,10 +100,11 @@ pub(crate) struct Stuck {
 }
 
 impl<'a, T: TargetMap> Problem<'a, T> {
-    /// The same problem read through another target map.
-    pub fn with_targets<U: TargetMap>(self, targets: U) -> Problem<'a, U> {
+    /// The same problem with its costs read from `data` through the target map `targets`
+    /// (a narrowed copy of the costs, or a capacity gather).
+    pub fn reading<'b, U: TargetMap, D: Cost>(&'b self, data: &'b [D], targets: U) -> Problem<'b, U, D> {
         Problem {
-            data: self.data,
+            data,
             stride: self.stride,
             source_rows: self.source_rows,
             n_targets: self.n_targets,
@@ -117,16 +118,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     pub fn solve(&self) -> Result<Solved, Stuck> {
         let narrow = if self.data.len() >= NARROW_FROM { narrowed(self.data) } else { None };
         match narrow {
-            Some(data) => Problem {
-                data: &data,
-                stride: self.stride,
-                source_rows: self.source_rows,
-                n_targets: self.n_targets,
-                targets: &self.targets,
-                exit: self.exit,
-                reduce: self.reduce,
-            }
-            .run(),
+            Some(data) => self.reading(&data, &self.targets).run(),
             None => self.run(),
         }
     }

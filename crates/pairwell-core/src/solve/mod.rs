@@ -207,7 +207,7 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
         let (u, v, col_copy) = if options.capacities.is_none() {
             run(&problem, "column")?
         } else {
-            run(&problem.with_targets(Gather(&copies)), "column")?
+            run(&problem.reading(problem.data, Gather(&copies)), "column")?
         };
         let mut copy_col = vec![NONE; copies.len()];
         for (col, &copy) in col_copy.iter().enumerate() {
