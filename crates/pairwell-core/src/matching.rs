@@ -420,7 +420,8 @@ impl MatchResult {
         let ri = self.receivers.iter().position(|&x| x == r);
         let (rule, matched, regret) = match (gi, ri) {
             (Some(gi), Some(ri)) => {
-                let matched = self.pins.contains(&(gi, ri)) || self.solution.pairs().contains(&(gi, ri));
+                let solved = self.solution.rows.iter().zip(&self.solution.cols).any(|(&g, &r)| (g, r) == (gi, ri));
+                let matched = solved || self.pins.contains(&(gi, ri));
                 match self.rules[[gi, ri]] {
                     _ if matched => (None, true, Some(0.0)),
                     Some(rule) => (Some(rule), false, None),
