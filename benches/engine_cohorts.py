@@ -43,7 +43,8 @@ def main() -> None:
             print(row, flush=True)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
-            out.write(f"# Matching sample cohorts end to end\n\nMeasured {datetime.date.today().isoformat()} on {machine()}.\n")
+            today = datetime.date.today().isoformat()
+            out.write(f"# Matching sample cohorts end to end\n\nMeasured {today} on {machine()}.\n")
             out.write("Best of several runs. `total` includes reading and checking the people table in Python;\n")
             out.write("`scoring` is every pair's score and rules (parallel), `solving` the exact assignment.\n\n")
             out.write("\n".join([header, *rows]) + "\n")

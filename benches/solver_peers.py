@@ -28,19 +28,15 @@ from typing import Callable
 
 import lap
 import numpy as np
+import pairwell
 import scipy
 import scipy.optimize
-
-import pairwell
 from pairwell import _core
 
 FAMILIES = ("uniform", "lowrank", "ties", "machol_wien")
 INTEGER_FAMILIES = ("uniform", "machol_wien")
 KM_SCALE = 1e6  # float families are multiplied by this and rounded for kuhn_munkres
-HEADER = (
-    "| family | n | pairwell s | scipy s | lap s | kuhn_munkres s | ratio |\n"
-    "|---|---:|---:|---:|---:|---:|---:|"
-)
+HEADER = "| family | n | pairwell s | scipy s | lap s | kuhn_munkres s | ratio |\n|---|---:|---:|---:|---:|---:|---:|"
 NOTES = (
     "kuhn_munkres maximises integer weights: it solves -cost, with lowrank and ties scaled by "
     f"{int(KM_SCALE):,} and rounded (its objective is checked against scipy's within the rounding).\n"
@@ -102,7 +98,9 @@ def machine() -> str:
         cpu = next(line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name"))
     except (OSError, subprocess.CalledProcessError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    )
 
 
 def main() -> None:
@@ -125,16 +123,16 @@ def main() -> None:
             cost = family(name, n)
             where = f"{name} n={n}"
             repeat = 1 if n >= 4000 else args.repeat
-            ours, ours_obj = best_of(repeat, lambda: pairwell_objective(cost))
-            sp, sp_obj = best_of(repeat, lambda: scipy_objective(cost))
-            lp, lp_obj = best_of(repeat, lambda: lap_objective(cost))
+            ours, ours_obj = best_of(repeat, lambda cost=cost: pairwell_objective(cost))
+            sp, sp_obj = best_of(repeat, lambda cost=cost: scipy_objective(cost))
+            lp, lp_obj = best_of(repeat, lambda cost=cost: lap_objective(cost))
             exact = 1e-9 * max(1.0, abs(sp_obj))
             check("pairwell", ours_obj, sp_obj, exact, where)
             check("lap", lp_obj, sp_obj, exact, where)
             last_n, last_s = km_last.get(name, (n, 0.0))
             if n <= args.km_max and last_s * (n / last_n) ** 3 <= args.km_budget:
                 weights, scale = kuhn_munkres_weights(name, cost)
-                km, km_total = best_of(1, lambda: float(_core._kuhn_munkres(weights)[0]))
+                km, km_total = best_of(1, lambda weights=weights: float(_core._kuhn_munkres(weights)[0]))
                 check("kuhn_munkres", -km_total / scale, sp_obj, exact + (0 if scale == 1 else n / scale), where)
                 km_last[name] = (n, km)
                 km_cell = f"{km:.3f}"

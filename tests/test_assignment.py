@@ -35,10 +35,9 @@ import threading
 import time
 
 import numpy as np
+import pairwell
 import pytest
 import scipy.optimize
-
-import pairwell
 from pairwell import _core
 
 # --------------------------------------------------------------------------------------------
@@ -155,8 +154,21 @@ def python_certificate_check(assignment, cost, maximize=False, capacities=None, 
 # --------------------------------------------------------------------------------------------
 
 SHAPES = [
-    (1, 1), (1, 9), (9, 1), (2, 2), (3, 5), (5, 3), (6, 6), (7, 13), (13, 7),
-    (25, 25), (20, 60), (60, 20), (100, 100), (80, 150), (150, 80),
+    (1, 1),
+    (1, 9),
+    (9, 1),
+    (2, 2),
+    (3, 5),
+    (5, 3),
+    (6, 6),
+    (7, 13),
+    (13, 7),
+    (25, 25),
+    (20, 60),
+    (60, 20),
+    (100, 100),
+    (80, 150),
+    (150, 80),
 ]
 
 
@@ -450,8 +462,20 @@ def test_wrong_sign_infinities():
         (np.array([["2020-01-01"]], dtype="datetime64[D]"), pairwell.CostMatrixError, ["numeric"]),
     ],
     ids=[
-        "3d", "4d", "1d", "1d-list", "0d", "ragged", "ragged-nested", "strings", "string-array",
-        "bytes", "object", "complex", "complex-list", "datetime",
+        "3d",
+        "4d",
+        "1d",
+        "1d-list",
+        "0d",
+        "ragged",
+        "ragged-nested",
+        "strings",
+        "string-array",
+        "bytes",
+        "object",
+        "complex",
+        "complex-list",
+        "datetime",
     ],
 )
 def test_bad_input_is_a_clear_value_error(cost, error, words):
@@ -559,9 +583,7 @@ def test_capacities_and_unmatched_against_brute_force(seed, maximize):
                 with pytest.raises(pairwell.InfeasibleError):
                     pairwell.solve(cost, maximize=maximize, capacities=capacities)
                 continue
-            result = pairwell.solve(
-                cost, maximize=maximize, capacities=capacities, allow_unmatched=allow_unmatched
-            )
+            result = pairwell.solve(cost, maximize=maximize, capacities=capacities, allow_unmatched=allow_unmatched)
             context = (cost.tolist(), maximize, capacities, allow_unmatched)
             assert result.objective == pytest.approx(best, abs=1e-9), context
             assert result.rows.dtype == np.intp and result.cols.dtype == np.intp
@@ -747,8 +769,9 @@ def test_verify_checks_capacity_and_unmatched_modes():
     full = pairwell.solve(cost)
     with pytest.raises(pairwell.CertificateError):
         # the full assignment, dropped to one pair, is no longer complete
-        dataclasses.replace(full, rows=full.rows[:1], cols=full.cols[:1],
-                            objective=float(cost[full.rows[0], full.cols[0]])).verify(cost)
+        dataclasses.replace(
+            full, rows=full.rows[:1], cols=full.cols[:1], objective=float(cost[full.rows[0], full.cols[0]])
+        ).verify(cost)
 
 
 # --------------------------------------------------------------------------------------------

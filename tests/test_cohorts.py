@@ -7,9 +7,8 @@ from __future__ import annotations
 import math
 import time
 
-import pytest
-
 import pairwell
+import pytest
 from pairwell.cli import main, sample_cohort_path
 
 

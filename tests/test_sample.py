@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import gc
 
+import pairwell
 import pandas as pd
 import pytest
-
-import pairwell
 from pairwell.people import FIELDS
 
 
@@ -24,8 +23,7 @@ def test_columns_and_cell_types(cohort):
     for column in ("goals", "expertise", "languages", "roles"):
         assert all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in cohort[column])
     assert all(
-        isinstance(v, dict) and all(isinstance(k, str) and 0 <= x <= 5 for k, x in v.items())
-        for v in cohort["skills"]
+        isinstance(v, dict) and all(isinstance(k, str) and 0 <= x <= 5 for k, x in v.items()) for v in cohort["skills"]
     )
     for column in ("target", "manager"):
         assert all(isinstance(v, str) or pd.isna(v) for v in cohort[column])

@@ -7,9 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import pairwell
+import pytest
 
 
 def test_package_is_marked_typed():

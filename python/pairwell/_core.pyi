@@ -1,6 +1,6 @@
 """Type stubs of the native module ``pairwell._core`` (the Rust binding)."""
 
-from typing import Any, Optional, final
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +36,7 @@ _Solved = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], float, npt.NDArray[n
 def solve(
     cost: npt.NDArray[np.float64],
     maximize: bool = False,
-    capacities: Optional[list[int]] = None,
+    capacities: list[int] | None = None,
     allow_unmatched: bool = False,
 ) -> _Solved: ...
 def solve_batch(
@@ -50,7 +50,7 @@ def verify(
     row_duals: list[float],
     col_duals: list[float],
     maximize: bool = False,
-    capacities: Optional[list[int]] = None,
+    capacities: list[int] | None = None,
     allow_unmatched: bool = False,
 ) -> None: ...
 def _kuhn_munkres(weights: npt.NDArray[np.int64]) -> tuple[int, npt.NDArray[np.intp]]: ...
@@ -74,7 +74,6 @@ class NativeMatchResult:
     def verify(self) -> None: ...
 
 def match_people(
-    people_json: str, program: str, config: Optional[str] = None, config_format: str = "json"
+    people_json: str, program: str, config: str | None = None, config_format: str = "json"
 ) -> NativeMatchResult: ...
-
 def sample_cohort(n: int, seed: int = 0) -> dict[str, list[Any]]: ...

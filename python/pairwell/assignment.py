@@ -3,8 +3,8 @@ call with capacities, an unmatched-allowed mode and the dual potentials that pro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +51,7 @@ class Assignment:
     row_duals: np.ndarray
     col_duals: np.ndarray
     maximize: bool = False
-    capacities: Optional[list[int]] = field(default=None)
+    capacities: list[int] | None = field(default=None)
     allow_unmatched: bool = False
 
     def verify(self, cost: npt.ArrayLike) -> None:
@@ -101,7 +101,7 @@ def linear_sum_assignment(cost: npt.ArrayLike, maximize: bool = False) -> tuple[
     return rows, cols
 
 
-def _validated_capacities(capacities: Optional[Sequence[int]], n_rows: int) -> Optional[list[int]]:
+def _validated_capacities(capacities: Sequence[int] | None, n_rows: int) -> list[int] | None:
     if capacities is None:
         return None
     caps = [int(c) for c in capacities]
@@ -117,7 +117,7 @@ def solve(
     cost: npt.ArrayLike,
     *,
     maximize: bool = False,
-    capacities: Optional[Sequence[int]] = None,
+    capacities: Sequence[int] | None = None,
     allow_unmatched: bool = False,
 ) -> Assignment:
     """The optimal assignment of ``cost`` with its optimality certificate.

@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from importlib import resources
-from typing import Optional, Sequence, TextIO
+from typing import TextIO
 
 import pandas as pd
 
@@ -113,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="match the bundled sample cohort in all three programs and compare with baselines")
+    demo = sub.add_parser(
+        "demo", help="match the bundled sample cohort in all three programs and compare with baselines"
+    )
     demo.add_argument("--people", help="a people CSV/JSON file to use instead of the bundled sample cohort")
     demo.add_argument("--seed", type=int, default=0, help="seed of the random baseline (default 0)")
     demo.set_defaults(run=_demo)
@@ -125,8 +128,12 @@ def _parser() -> argparse.ArgumentParser:
 
     one = sub.add_parser("match", help="match people for one program and print or save the pairs")
     common(one)
-    one.add_argument("--output", "-o", metavar="PAIRS.csv", help="write every pair (with its score breakdown) to this CSV")
-    one.add_argument("--show", type=int, default=20, help="how many pairs to print when not writing a file (default 20)")
+    one.add_argument(
+        "--output", "-o", metavar="PAIRS.csv", help="write every pair (with its score breakdown) to this CSV"
+    )
+    one.add_argument(
+        "--show", type=int, default=20, help="how many pairs to print when not writing a file (default 20)"
+    )
     one.set_defaults(run=_match)
 
     cmp = sub.add_parser("compare", help="compare the optimal matching with greedy, random and stable matching")
@@ -136,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
@@ -22,7 +22,7 @@ class CompareTable(pd.DataFrame):
     """A DataFrame with one row per method (column ``method``, then the metric columns) that
     also keeps each method's pairs (:attr:`pairs_by_method`) for :meth:`plot`."""
 
-    _metadata = ["pairs_by_method", "program"]
+    _metadata: ClassVar[list[str]] = ["pairs_by_method", "program"]
 
     @property
     def _constructor(self) -> type:

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 import pandas as pd
 
@@ -41,7 +41,7 @@ PAIR_COLUMNS = [
 UNMATCHED_COLUMNS = ["id", "side", "reason", "detail"]
 
 
-def _config_text(config: ConfigLike) -> tuple[Optional[str], str]:
+def _config_text(config: ConfigLike) -> tuple[str | None, str]:
     """Config as (text, format) for the engine."""
     if config is None:
         return None, "json"
@@ -98,7 +98,7 @@ class MatchResult:
         self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
         self.scoring_seconds, self.solving_seconds = native.timings()
-        self._metrics: Optional[dict[str, Any]] = None
+        self._metrics: dict[str, Any] | None = None
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -119,20 +119,28 @@ class MatchResult:
         they have at least one receiver.
         """
         if by not in self.people.columns:
-            raise ConfigError(f"fairness: unknown column {by!r}; the people table has {', '.join(map(str, self.people.columns))}")
+            raise ConfigError(
+                f"fairness: unknown column {by!r}; the people table has {', '.join(map(str, self.people.columns))}"
+            )
         groups = self.people.set_index("id")[by]
         if groups.map(lambda v: isinstance(v, (list, dict))).any():
             raise ConfigError(f"fairness: column {by!r} holds lists or dicts; group by a column of single values")
-        side_ids = pd.concat([self.pairs[["giver", "score"]].rename(columns={"giver": "id"}),
-                              self.pairs[["receiver", "score"]].rename(columns={"receiver": "id"})])
+        side_ids = pd.concat(
+            [
+                self.pairs[["giver", "score"]].rename(columns={"giver": "id"}),
+                self.pairs[["receiver", "score"]].rename(columns={"receiver": "id"}),
+            ]
+        )
         givers, receivers = self._native.participants()
         ids = pd.Index(sorted(set(givers) | set(receivers)), name="id")
         per_person = side_ids.groupby("id")["score"].agg(["count", "mean"]).reindex(ids)
-        table = pd.DataFrame({
-            by: groups.reindex(ids).to_numpy(),
-            "matched": per_person["count"].fillna(0).to_numpy() > 0,
-            "score": per_person["mean"].to_numpy(),
-        })
+        table = pd.DataFrame(
+            {
+                by: groups.reindex(ids).to_numpy(),
+                "matched": per_person["count"].fillna(0).to_numpy() > 0,
+                "score": per_person["mean"].to_numpy(),
+            }
+        )
         out = table.groupby(by, dropna=False).agg(
             participants=("matched", "size"), matched=("matched", "sum"), mean_score=("score", "mean")
         )

@@ -147,7 +147,9 @@ def _record(position: int, raw: Mapping[str, Any]) -> dict[str, Any]:
             raise CohortError(f"{where}: field 'roles' has unknown role {role!r}; expected one of {', '.join(ROLES)}")
     for field in _OPTIONAL_STR:
         value = raw.get(field)
-        record[field] = None if _missing(value) else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        record[field] = (
+            None if _missing(value) else str(int(value) if isinstance(value, float) and value.is_integer() else value)
+        )
     department = raw.get("department")
     record["department"] = "" if _missing(department) else str(department)
     timezone = raw.get("timezone")
@@ -230,7 +232,7 @@ def _encode(value: Any) -> str:
     return str(value)
 
 
-def write_people_csv(people: PeopleLike, path: Union[str, "os.PathLike[str]"]) -> None:
+def write_people_csv(people: PeopleLike, path: str | os.PathLike[str]) -> None:
     """Write people as CSV in the spreadsheet-friendly encoding that :func:`read_people` reads."""
     frame = read_people(people)
     frame.map(_encode).to_csv(path, index=False)

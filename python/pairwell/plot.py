@@ -15,9 +15,7 @@ def _pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "plotting needs matplotlib, an optional extra: pip install 'pairwell[plot]'"
-        ) from None
+        raise ImportError("plotting needs matplotlib, an optional extra: pip install 'pairwell[plot]'") from None
     return plt
 
 

@@ -69,12 +69,12 @@ impl Problem<'_> {
             .map(|(g, rs)| rs.iter().copied().reduce(|w, r| if self.giver_prefers(g, w, r) { r } else { w }))
             .collect();
         let mut count = 0;
-        for r in 0..n_r {
+        for (r, &taken_by) in partner.iter().enumerate() {
             for g in 0..n_g {
-                if !self.allowed(g, r) || partner[r] == Some(g) {
+                if !self.allowed(g, r) || taken_by == Some(g) {
                     continue;
                 }
-                let receiver_wants = partner[r].is_none_or(|p| self.receiver_prefers(r, g, p));
+                let receiver_wants = taken_by.is_none_or(|p| self.receiver_prefers(r, g, p));
                 let giver_wants =
                     held[g].len() < self.capacities[g] || worst[g].is_some_and(|w| self.giver_prefers(g, r, w));
                 if receiver_wants && giver_wants {

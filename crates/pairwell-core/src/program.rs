@@ -364,7 +364,7 @@ impl Settings {
             }
         }
         if let Some(gap) = self.max_timezone_gap {
-            if !(gap >= 0.0) {
+            if gap.is_nan() || gap < 0.0 {
                 return out("max_timezone_gap", gap.to_string(), "expected a number of hours >= 0");
             }
         }

@@ -744,7 +744,7 @@ fn oracle_allows(people: &[Person], s: &Settings, g: &Person, r: &Person, score:
         && gap <= s.gap_bounds[1]
         && (s.same_department || g.department.is_empty() || g.department != r.department)
         && !s.never.contains(&[g.id.clone(), r.id.clone()])
-        && s.max_timezone_gap.map_or(true, |max| hours <= max)
+        && s.max_timezone_gap.is_none_or(|max| hours <= max)
         && (!s.require_shared_language || shared)
         && score >= s.min_score
 }

@@ -30,10 +30,8 @@ fn brute(cost: &Array2<f64>, options: &SolveOptions) -> Option<f64> {
         prev_col: &mut Vec<usize>,
     ) {
         if k == copies.len() {
-            if unmatched || count == need {
-                if best.map_or(true, |b| sign * total < sign * b) {
-                    *best = Some(total);
-                }
+            if (unmatched || count == need) && best.is_none_or(|b| sign * total < sign * b) {
+                *best = Some(total);
             }
             return;
         }

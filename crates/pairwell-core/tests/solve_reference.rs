@@ -30,7 +30,7 @@ const FORBIDDEN_WEIGHT: i64 = -(1 << 40);
 fn reference(cost: &Array2<f64>, options: &SolveOptions) -> Option<f64> {
     let sign = if options.maximize { 1.0 } else { -1.0 };
     let caps = options.capacities.clone().unwrap_or_else(|| vec![1; cost.nrows()]);
-    let copies: Vec<usize> = caps.iter().enumerate().flat_map(|(row, &k)| std::iter::repeat(row).take(k)).collect();
+    let copies: Vec<usize> = caps.iter().enumerate().flat_map(|(row, &k)| std::iter::repeat_n(row, k)).collect();
     let dummies = if options.allow_unmatched { copies.len() } else { 0 };
     let weights =
         Array2::from_shape_fn((copies.len(), cost.ncols() + dummies), |(k, j)| match cost.get([copies[k], j]) {

@@ -11,6 +11,9 @@ use pyo3::types::PyDict;
 
 use crate::errors::{CohortError, ConfigError, Error};
 
+/// `(method, pairs, metrics)`: one row of a comparison.
+type MethodRow<'py> = (&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>);
+
 /// A finished matching; `pairwell.MatchResult` wraps it.
 #[pyclass(name = "NativeMatchResult", module = "pairwell._core", frozen)]
 pub(crate) struct PyMatchResult(pub(crate) MatchResult);
@@ -139,11 +142,7 @@ impl PyMatchResult {
     }
 
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
-    fn compare<'py>(
-        &self,
-        py: Python<'py>,
-        seed: u64,
-    ) -> PyResult<Vec<(&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>)>> {
+    fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<MethodRow<'py>>> {
         let rows = py.detach(|| self.0.compare(seed));
         rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
     }

@@ -121,10 +121,10 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
                 a.row_duals[i], row_load[i], caps[i]
             )));
         }
-        for j in 0..n_cols {
+        for (j, &vj) in v.iter().enumerate() {
             let cij = c(i, j);
-            if cij.is_finite() && u[i] + v[j] - cij > tol {
-                return Err(E::DualInfeasible { row: i, col: j, excess: u[i] + v[j] - cij });
+            if cij.is_finite() && u[i] + vj - cij > tol {
+                return Err(E::DualInfeasible { row: i, col: j, excess: u[i] + vj - cij });
             }
         }
     }

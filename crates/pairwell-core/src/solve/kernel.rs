@@ -207,8 +207,8 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
         // Reduction transfer: a source that is the minimum of exactly one column gives that
         // column's potential the slack to its second-best column.
         let mut free = Vec::new();
-        for s in 0..n {
-            match matches[s] {
+        for (s, &count) in matches.iter().enumerate() {
+            match count {
                 0 => free.push(s),
                 1 => {
                     let t1 = st.x[s];

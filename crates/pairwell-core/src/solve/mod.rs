@@ -294,11 +294,11 @@ fn oriented(cost: ArrayView2<'_, f64>, maximize: bool, transpose: bool) -> Cow<'
     }
 }
 
+/// Source potentials, target potentials and the target of each source (or `EXIT`/`NONE`).
+type KernelOutput = (Vec<f64>, Vec<f64>, Vec<usize>);
+
 /// Runs the kernel and names the side of a source it could not place.
-fn run<T: TargetMap>(
-    problem: &Problem<'_, T>,
-    side: &'static str,
-) -> Result<(Vec<f64>, Vec<f64>, Vec<usize>), SolveError> {
+fn run<T: TargetMap>(problem: &Problem<'_, T>, side: &'static str) -> Result<KernelOutput, SolveError> {
     let solved = problem.solve().map_err(|stuck| SolveError::Infeasible { side, index: stuck.row })?;
     Ok((solved.u, solved.v, solved.source_target))
 }
