@@ -11,12 +11,14 @@
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
+//! - [`memory`]: fallible allocation of the buffers that grow with the input.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
 pub mod baselines;
 pub mod cohort;
 pub mod matching;
+pub mod memory;
 pub mod metrics;
 pub mod program;
 pub mod rng;

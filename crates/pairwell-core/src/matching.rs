@@ -286,7 +286,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         pins,
     };
     result.pairs = result.named_pairs(&result.solution.pairs());
-    result.total = result.pairs.iter().map(|p| p.score.score).sum();
+    result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
     Ok(result)
 }
 

@@ -20,6 +20,8 @@
 //! read from a single-precision copy: half the bytes, and each cost still widens to the same
 //! `f64`, so every computation and the result are exactly those of the original matrix.
 
+use crate::memory::{self, OutOfMemory};
+
 /// Marks an unassigned source or target.
 pub(crate) const NONE: usize = usize::MAX;
 /// Marks a source assigned to its private dummy (left unmatched on purpose).
@@ -92,11 +94,22 @@ pub(crate) struct Solved {
     pub v: Vec<f64>,
 }
 
-/// A source that no augmenting path can reach a target from.
+/// Why the kernel stopped without a solution.
 #[derive(Debug)]
-pub(crate) struct Stuck {
-    /// The physical row of the source that could not be assigned.
-    pub row: usize,
+pub(crate) enum Halt {
+    /// No augmenting path reaches a target from the source of this physical row.
+    Stuck {
+        /// The physical row of the source that could not be assigned.
+        row: usize,
+    },
+    /// A working array could not be allocated.
+    Memory(OutOfMemory),
+}
+
+impl From<OutOfMemory> for Halt {
+    fn from(e: OutOfMemory) -> Self {
+        Halt::Memory(e)
+    }
 }
 
 impl<'a, T: TargetMap> Problem<'a, T> {
@@ -115,7 +128,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     }
 
     /// Solves the problem to optimality, or reports the first source that cannot be placed.
-    pub fn solve(&self) -> Result<Solved, Stuck> {
+    pub fn solve(&self) -> Result<Solved, Halt> {
         let narrow = if self.data.len() >= NARROW_FROM { narrowed(self.data) } else { None };
         match narrow {
             Some(data) => self.reading(&data, &self.targets).run(),
@@ -128,18 +141,30 @@ impl<'a, T: TargetMap> Problem<'a, T> {
 /// exact; smaller ones stay in cache, where widening each cost costs more than it saves.
 const NARROW_FROM: usize = 1 << 21;
 
-/// The costs in single precision, or `None` unless every one converts back exactly.
+/// The costs in single precision, or `None` unless every one converts back exactly (or the
+/// copy cannot be allocated: the `f64` costs then serve as they are).
 fn narrowed(data: &[f64]) -> Option<Vec<f32>> {
-    let mut small = Vec::with_capacity(data.len());
     // Chunks keep the check branch-free (vectorised) and stop early on a typical float matrix.
+    let exact = |chunk: &[f64]| chunk.iter().fold(true, |exact, &c| exact & (f64::from(c as f32) == c));
+    // A float matrix shows itself in its first entries, so the copy is reserved only once
+    // those convert exactly.
+    let head = data.len().min(NARROW_PROBE);
+    if !data[..head].chunks(256).all(exact) {
+        return None;
+    }
+    let mut small = Vec::new();
+    small.try_reserve_exact(data.len()).ok()?;
     for chunk in data.chunks(256) {
-        if !chunk.iter().fold(true, |exact, &c| exact & (f64::from(c as f32) == c)) {
+        if !exact(chunk) {
             return None;
         }
         small.extend(chunk.iter().map(|&c| c as f32));
     }
     Some(small)
 }
+
+/// How many leading costs must convert exactly before the single-precision copy is reserved.
+const NARROW_PROBE: usize = 1 << 16;
 
 impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     #[inline(always)]
@@ -154,36 +179,35 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Solves the problem, reading costs as stored in `data`.
-    fn run(&self) -> Result<Solved, Stuck> {
+    fn run(&self) -> Result<Solved, Halt> {
         let n = self.source_rows.len();
         let m = self.n_targets;
-        let mut state = State {
-            x: vec![NONE; n],
-            y: vec![NONE; m],
-            v: vec![0.0; m],
-            d: vec![0.0; m],
-            pred: vec![0; m],
-            collist: (0..m).collect(),
+        let mut state = State::new(n, m)?;
+        let free = if self.reduce && n == m && n > 1 {
+            self.reduce_square(&mut state)?
+        } else {
+            memory::collect(n, 0..n, || format!("the free list of {n} sources"))?
         };
-        let free = if self.reduce && n == m && n > 1 { self.reduce_square(&mut state) } else { (0..n).collect() };
         for source in free {
             self.augment(&mut state, source)?;
         }
-        let u = (0..n)
-            .map(|s| match state.x[s] {
+        let u = memory::collect(
+            n,
+            (0..n).map(|s| match state.x[s] {
                 EXIT => 0.0,
                 t => self.cost(s, t) - state.v[t],
-            })
-            .collect();
+            }),
+            || format!("the potentials of {n} sources"),
+        )?;
         Ok(Solved { source_target: state.x, u, v: state.v })
     }
 
     /// Column reduction, reduction transfer and augmenting row reduction; returns the sources
     /// still free. Every step keeps `c[s][x[s]] - v[x[s]]` the minimum of its row.
-    fn reduce_square(&self, st: &mut State) -> Vec<usize> {
+    fn reduce_square(&self, st: &mut State) -> Result<Vec<usize>, OutOfMemory> {
         let n = self.source_rows.len();
         // Column reduction, row by row so the matrix is read in memory order.
-        let mut argmin = vec![0usize; n];
+        let mut argmin = memory::filled(n, 0usize, || format!("the column minima of {n} targets"))?;
         st.v.fill(f64::INFINITY);
         for s in 0..n {
             let row = self.row(s);
@@ -195,7 +219,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                 }
             }
         }
-        let mut matches = vec![0u32; n];
+        let mut matches = memory::filled(n, 0u32, || format!("the match counts of {n} sources"))?;
         for t in (0..n).rev() {
             let s = argmin[t];
             matches[s] += 1;
@@ -233,7 +257,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                 break;
             }
         }
-        free
+        Ok(free)
     }
 
     /// One pass of augmenting row reduction over `free`; returns the sources left free.
@@ -294,7 +318,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Assigns the free source `root` along a shortest augmenting path.
-    fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
+    fn augment(&self, st: &mut State, root: usize) -> Result<(), Halt> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
         // `collist` lists the assigned targets first and the free ones after them, from `fs`
@@ -340,7 +364,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                     break 'search;
                 }
                 if mind == f64::INFINITY {
-                    return Err(Stuck { row: self.source_rows[root] });
+                    return Err(Halt::Stuck { row: self.source_rows[root] });
                 }
                 if free_low.value == mind {
                     end = collist[free_low.at];
@@ -566,6 +590,21 @@ struct State {
     collist: Vec<usize>,
 }
 
+impl State {
+    /// The arrays for `n` sources and `m` targets, nothing assigned.
+    fn new(n: usize, m: usize) -> Result<Self, OutOfMemory> {
+        let what = |name: &'static str| move || format!("the {name} of {m} targets");
+        Ok(State {
+            x: memory::filled(n, NONE, || format!("the assignment of {n} sources"))?,
+            y: memory::filled(m, NONE, what("assignment"))?,
+            v: memory::filled(m, 0.0, what("potentials"))?,
+            d: memory::filled(m, 0.0, what("path lengths"))?,
+            pred: memory::filled(m, 0, what("path predecessors"))?,
+            collist: memory::collect(m, 0..m, what("search order"))?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -619,7 +658,7 @@ mod tests {
                         b.v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
                     );
                 }
-                (Err(a), Err(b)) => assert_eq!(a.row, b.row),
+                (Err(Halt::Stuck { row: a }), Err(Halt::Stuck { row: b })) => assert_eq!(a, b),
                 _ => panic!("one copy solved and the other did not"),
             }
         }
