@@ -26,3 +26,8 @@ pub mod rules;
 pub mod sample;
 pub mod score;
 pub mod solve;
+
+/// The examples of the crate's README, run as doc tests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,8 +1,8 @@
 //! The Python binding of pairwell-core: converts inputs, maps errors, releases the GIL.
 //!
 //! Every function here is a thin wrapper: it pulls arguments into Rust values, runs the core
-//! through [`compute::run`] (without the GIL, fork-safe, interruptible by Ctrl-C), and maps core
-//! errors onto the exception classes of [`errors`]. The public API lives in
+//! through `compute::run` (without the GIL, fork-safe, interruptible by Ctrl-C), and maps core
+//! errors onto the exception classes of `errors`. The public API lives in
 //! `python/pairwell`.
 
 mod compute;
