@@ -74,9 +74,9 @@ class Assignment:
             _as_cost_matrix(cost),
             _indices(self.rows, "rows"),
             _indices(self.cols, "cols"),
-            self.objective,
-            self.row_duals.tolist(),
-            self.col_duals.tolist(),
+            _floats([self.objective], "objective")[0],
+            _floats(self.row_duals, "row_duals"),
+            _floats(self.col_duals, "col_duals"),
             maximize=self.maximize,
             capacities=self.capacities,
             allow_unmatched=self.allow_unmatched,
@@ -86,13 +86,29 @@ class Assignment:
 def _indices(values: npt.ArrayLike, name: str) -> list[int]:
     """``values`` as a list of non-negative integers (the upper bound is the certificate's to
     check)."""
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged
+        array = np.asarray(values, dtype=object)
     if array.ndim != 1 or not (np.issubdtype(array.dtype, np.integer) or array.size == 0):
         raise TypeError(f"{name} must be a 1-D array of integer indices, got {array.dtype} of shape {array.shape}")
     negative = np.flatnonzero(array < 0)
     if negative.size:
         k = int(negative[0])
         raise CertificateError(f"malformed assignment: {name}[{k}] is {array[k]}, not an index")
+    return array.tolist()
+
+
+def _floats(values: npt.ArrayLike, name: str) -> list[float]:
+    """``values`` as a list of floats."""
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except OverflowError as exc:
+        raise CertificateError(f"malformed assignment: {name} overflows float64: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D array of numbers: {exc}") from None
+    if array.ndim != 1:
+        raise TypeError(f"{name} must be a 1-D array of numbers, got shape {array.shape}")
     return array.tolist()
 
 

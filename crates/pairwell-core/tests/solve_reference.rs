@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use ndarray::{array, Array2};
+use pairwell_core::cancel::Token;
 use pairwell_core::solve::{
     linear_sum_assignment, solve, solve_batch, Assignment, CertificateError, SolveError, SolveOptions,
 };
@@ -150,7 +151,8 @@ fn variant(e: &SolveError) -> usize {
         SolveError::CapacityLength { .. } => 2,
         SolveError::Infeasible { .. } => 3,
         SolveError::Range { .. } => 4,
-        SolveError::Memory(_) => 5,
+        SolveError::Cancelled => 5,
+        SolveError::Memory(_) => 6,
     }
 }
 
@@ -234,6 +236,17 @@ fn every_error_variant_is_reported_with_its_place() {
         let relaxed = SolveOptions { allow_unmatched: true, ..options };
         solve(cost.view(), &relaxed).unwrap().verify(cost.view(), &relaxed).unwrap();
     }
+    // Cancelled: a solve under a cancelled token stops, for single and batched problems.
+    let token = Token::new();
+    token.cancel();
+    let cost = Array2::from_shape_fn((30, 30), |(i, j)| (i * j) as f64);
+    let err = token.scope(|| solve(cost.view(), &min())).unwrap_err();
+    assert!(err == SolveError::Cancelled && err.to_string().contains("cancelled"), "{err}");
+    covered.insert(variant(&err));
+    let batch = token.scope(|| solve_batch(&[(cost.clone(), min()), (cost.clone(), min())]));
+    assert!(batch.iter().all(|r| r.as_ref() == Err(&SolveError::Cancelled)));
+    // An uncancelled token changes nothing.
+    assert!(Token::new().scope(|| solve(cost.view(), &min())).is_ok());
     // A copy of the matrix (maximising reads it negated) that no address space holds: refused
     // before a single cost is read.
     let huge = array![[1.0]];
@@ -247,7 +260,7 @@ fn every_error_variant_is_reported_with_its_place() {
         assert!(err.to_string().contains(&expected), "{err}");
         covered.insert(variant(&err));
     }
-    assert_eq!(covered, (0..6).collect());
+    assert_eq!(covered, (0..7).collect());
 }
 
 #[test]
@@ -439,4 +452,21 @@ fn certificate_rejects_a_forbidden_pair_and_an_overfull_row() {
     overfull.rows = vec![0, 0];
     overfull.cols = vec![0, 1];
     assert!(matches!(overfull.verify(wide.view(), &options), Err(CertificateError::Infeasible(_))));
+}
+
+#[test]
+fn a_huge_cost_elsewhere_does_not_hide_a_violated_certificate() {
+    // issue 11: rows 0 and 1 swapped cost 2 where 0 is optimal, and row duals [1, 1, 0] claim
+    // otherwise; a tolerance scaled by the largest cost (1e12) let it pass.
+    let cost = array![[0.0, 1.0, 1e12], [1.0, 0.0, 1e12], [1e12, 1e12, 0.0]];
+    let tampered = Assignment {
+        rows: vec![0, 1, 2],
+        cols: vec![1, 0, 2],
+        objective: 2.0,
+        row_duals: vec![1.0, 1.0, 0.0],
+        col_duals: vec![0.0; 3],
+    };
+    let err = tampered.verify(cost.view(), &SolveOptions::default()).unwrap_err();
+    assert_eq!(err, CertificateError::DualInfeasible { row: 0, col: 0, excess: 1.0 });
+    solve(cost.view(), &SolveOptions::default()).unwrap().verify(cost.view(), &SolveOptions::default()).unwrap();
 }

@@ -5,7 +5,7 @@ use pairwell_core::matching::MatchError;
 use pairwell_core::memory::OutOfMemory;
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyMemoryError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
@@ -56,6 +56,7 @@ impl From<SolveError> for Error {
         Error(match e {
             SolveError::Memory(e) => return e.into(),
             SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
+            SolveError::Cancelled => PyKeyboardInterrupt::new_err(msg),
             SolveError::NaN { .. }
             | SolveError::Unbounded { .. }
             | SolveError::Range { .. }
@@ -83,6 +84,7 @@ impl From<MatchError> for Error {
                 Error(ConfigError::new_err(msg))
             }
             MatchError::Solve(e) => e.into(),
+            MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(msg)),
         }
     }
 }

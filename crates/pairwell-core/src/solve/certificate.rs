@@ -10,8 +10,10 @@
 //!
 //! Each condition is checked to a tolerance relative to the magnitudes it involves: those of
 //! the entry itself (`|c_ij| + |u_i| + |v_j|`) and of the pairs of its row and column, whose
-//! costs the potentials were computed from. A huge cost elsewhere in the matrix widens no
-//! other entry's tolerance.
+//! costs the potentials were computed from, plus the rounding a float64 solve can leave in any
+//! potential (a few ulps of the largest cost per step). A huge cost elsewhere in the matrix
+//! widens no other entry's tolerance beyond that rounding: on
+//! `[[0, 1, 1e12], [1, 0, 1e12], [1e12, 1e12, 0]]` a violation of 1 is caught.
 
 use ndarray::ArrayView2;
 
@@ -90,8 +92,16 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
     let c = |i: usize, j: usize| sign * cost[[i, j]];
     let u: Vec<f64> = a.row_duals.iter().map(|x| sign * x).collect();
     let v: Vec<f64> = a.col_duals.iter().map(|x| sign * x).collect();
-    // Relative tolerance: rounding in the solver's sums, with room for long augmenting paths.
+    // The tolerance of a condition: relative to the magnitudes it involves, with room for long
+    // augmenting paths; plus the rounding of the potentials themselves, which are sums along
+    // paths through any cost of the matrix (at most a few ulps of the largest cost per step,
+    // over (rows + columns)² steps); plus the smallest normal float, below which costs scaled
+    // down (spans too wide for f64) lose their last bits.
     let rel = 1e-9 * (1.0 + (n_rows.max(n_cols) as f64).sqrt());
+    let largest = cost.iter().filter(|x| x.is_finite()).fold(0.0f64, |m, x| m.max(x.abs()));
+    let steps = (n_rows + n_cols) as f64;
+    let rounding = steps * steps * f64::EPSILON * largest + f64::MIN_POSITIVE;
+    let tolerance = |magnitude: f64| rel * magnitude + rounding;
 
     let mut row_load = memory::filled(n_rows, 0usize, || format!("the loads of {n_rows} rows"))?;
     let mut col_load = memory::filled(n_cols, 0usize, || format!("the loads of {n_cols} columns"))?;
@@ -116,7 +126,7 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         }
         let mag = c(i, j).abs() + u[i].abs() + v[j].abs();
         let reduced = c(i, j) - u[i] - v[j];
-        if reduced.abs() > rel * mag {
+        if reduced.abs() > tolerance(mag) {
             return Err(E::Slackness(format!("pair ({i}, {j}) has reduced cost {reduced}, not 0")));
         }
         row_mag[i] = row_mag[i].max(mag);
@@ -134,7 +144,7 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         }
     }
     for i in 0..n_rows {
-        let tol = rel * row_mag[i];
+        let tol = tolerance(row_mag[i]);
         if rows_bounded && (u[i] > tol || (row_load[i] < caps[i] && u[i].abs() > tol)) {
             return Err(E::Slackness(format!(
                 "row {i} has potential {} with load {} of {}",
@@ -144,24 +154,24 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         for (j, &vj) in v.iter().enumerate() {
             let cij = c(i, j);
             let excess = u[i] + vj - cij;
-            if cij.is_finite() && excess > rel * (cij.abs() + u[i].abs() + vj.abs() + row_mag[i] + col_mag[j]) {
+            if cij.is_finite() && excess > tolerance(cij.abs() + u[i].abs() + vj.abs() + row_mag[i] + col_mag[j]) {
                 return Err(E::DualInfeasible { row: i, col: j, excess });
             }
         }
     }
     for j in 0..n_cols {
-        let tol = rel * col_mag[j];
+        let tol = tolerance(col_mag[j]);
         if cols_bounded && (v[j] > tol || (col_load[j] == 0 && v[j].abs() > tol)) {
             return Err(E::Slackness(format!("column {j} has potential {} with load {}", a.col_duals[j], col_load[j])));
         }
     }
-    if (primal - a.objective).abs() > rel * (primal_mag + a.objective.abs()) {
+    if (primal - a.objective).abs() > tolerance(primal_mag + a.objective.abs()) {
         return Err(E::Gap { primal: a.objective, what: "the sum of the pair costs", other: primal });
     }
     let weighted = caps.iter().zip(&u).map(|(&k, &ui)| k as f64 * ui);
     let dual: f64 = sign * (weighted.clone().sum::<f64>() + v.iter().sum::<f64>());
     let dual_mag: f64 = weighted.map(f64::abs).sum::<f64>() + v.iter().map(|x| x.abs()).sum::<f64>();
-    if (dual - a.objective).abs() > rel * (dual_mag + primal_mag) {
+    if (dual - a.objective).abs() > tolerance(dual_mag + primal_mag) {
         return Err(E::Gap { primal: a.objective, what: "the dual objective", other: dual });
     }
     Ok(())

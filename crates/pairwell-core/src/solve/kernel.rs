@@ -20,6 +20,7 @@
 //! read from a single-precision copy: half the bytes, and each cost still widens to the same
 //! `f64`, so every computation and the result are exactly those of the original matrix.
 
+use crate::cancel::{checkpoint, Cancelled};
 use crate::memory::{self, OutOfMemory};
 
 /// Marks an unassigned source or target.
@@ -96,19 +97,27 @@ pub(crate) struct Solved {
 
 /// Why the kernel stopped without a solution.
 #[derive(Debug)]
-pub(crate) enum Halt {
-    /// No augmenting path reaches a target from the source of this physical row.
+pub(crate) enum Stop {
+    /// A source that no augmenting path can reach a target from.
     Stuck {
         /// The physical row of the source that could not be assigned.
         row: usize,
     },
+    /// The caller cancelled the computation (see [`crate::cancel`]).
+    Cancelled,
     /// A working array could not be allocated.
     Memory(OutOfMemory),
 }
 
-impl From<OutOfMemory> for Halt {
+impl From<Cancelled> for Stop {
+    fn from(_: Cancelled) -> Self {
+        Stop::Cancelled
+    }
+}
+
+impl From<OutOfMemory> for Stop {
     fn from(e: OutOfMemory) -> Self {
-        Halt::Memory(e)
+        Stop::Memory(e)
     }
 }
 
@@ -128,7 +137,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     }
 
     /// Solves the problem to optimality, or reports the first source that cannot be placed.
-    pub fn solve(&self) -> Result<Solved, Halt> {
+    pub fn solve(&self) -> Result<Solved, Stop> {
         let narrow = if self.data.len() >= NARROW_FROM { narrowed(self.data) } else { None };
         match narrow {
             Some(data) => self.reading(&data, &self.targets).run(),
@@ -179,7 +188,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Solves the problem, reading costs as stored in `data`.
-    fn run(&self) -> Result<Solved, Halt> {
+    fn run(&self) -> Result<Solved, Stop> {
         let n = self.source_rows.len();
         let m = self.n_targets;
         let mut state = State::new(n, m)?;
@@ -189,6 +198,8 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
             memory::collect(n, 0..n, || format!("the free list of {n} sources"))?
         };
         for source in free {
+            // One shortest-path search per source: the natural point to stop when asked.
+            checkpoint()?;
             self.augment(&mut state, source)?;
         }
         let u = memory::collect(
@@ -204,7 +215,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
 
     /// Column reduction, reduction transfer and augmenting row reduction; returns the sources
     /// still free. Every step keeps `c[s][x[s]] - v[x[s]]` the minimum of its row.
-    fn reduce_square(&self, st: &mut State) -> Result<Vec<usize>, OutOfMemory> {
+    fn reduce_square(&self, st: &mut State) -> Result<Vec<usize>, Stop> {
         let n = self.source_rows.len();
         // Column reduction, row by row so the matrix is read in memory order.
         let mut argmin = memory::filled(n, 0usize, || format!("the column minima of {n} targets"))?;
@@ -251,6 +262,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
         // Jonker and Volgenant run two passes; tie-heavy matrices keep profiting, so passes go
         // on while each still places a tenth of the free sources.
         for _ in 0..8 {
+            checkpoint()?;
             let before = free.len();
             free = self.augmenting_row_reduction(st, free);
             if free.len() * 10 > before * 9 {
@@ -318,7 +330,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Assigns the free source `root` along a shortest augmenting path.
-    fn augment(&self, st: &mut State, root: usize) -> Result<(), Halt> {
+    fn augment(&self, st: &mut State, root: usize) -> Result<(), Stop> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
         // `collist` lists the assigned targets first and the free ones after them, from `fs`
@@ -364,7 +376,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                     break 'search;
                 }
                 if mind == f64::INFINITY {
-                    return Err(Halt::Stuck { row: self.source_rows[root] });
+                    return Err(Stop::Stuck { row: self.source_rows[root] });
                 }
                 if free_low.value == mind {
                     end = collist[free_low.at];
@@ -658,7 +670,7 @@ mod tests {
                         b.v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
                     );
                 }
-                (Err(Halt::Stuck { row: a }), Err(Halt::Stuck { row: b })) => assert_eq!(a, b),
+                (Err(Stop::Stuck { row: a }), Err(Stop::Stuck { row: b })) => assert_eq!(a, b),
                 _ => panic!("one copy solved and the other did not"),
             }
         }

@@ -31,9 +31,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use certificate::CertificateError;
-use kernel::{Gather, Halt, Identity, Problem, TargetMap, EXIT, NONE};
 
+use crate::cancel::{checkpoint, Cancelled, Token};
 use crate::memory::{self, OutOfMemory};
+use kernel::{Gather, Identity, Problem, Stop, TargetMap, EXIT, NONE};
 
 /// What to optimise and which assignments count as complete.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -100,6 +101,9 @@ pub enum SolveError {
         /// Rows in the matrix.
         rows: usize,
     },
+    /// The caller cancelled the solve (see [`crate::cancel`]).
+    #[error("the solve was cancelled")]
+    Cancelled,
     /// Forbidden pairs leave no complete assignment of the smaller side.
     #[error(
         "cost matrix is infeasible: no complete assignment exists ({side} {index} cannot be \
@@ -115,6 +119,12 @@ pub enum SolveError {
     /// arrays) could not be allocated.
     #[error(transparent)]
     Memory(#[from] OutOfMemory),
+}
+
+impl From<Cancelled> for SolveError {
+    fn from(_: Cancelled) -> Self {
+        SolveError::Cancelled
+    }
 }
 
 /// An optimal assignment with the dual potentials that certify it.
@@ -189,6 +199,7 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
 /// As [`solve`], but the potentials may overflow; also returns the span of finite costs when
 /// they were solved scaled down.
 fn solve_scaled(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(Assignment, Option<(f64, f64)>), SolveError> {
+    checkpoint()?;
     let (n_rows, n_cols) = cost.dim();
     if let Some(caps) = &options.capacities {
         if caps.len() != n_rows {
@@ -294,7 +305,9 @@ pub fn linear_sum_assignment(cost: ArrayView2<f64>, maximize: bool) -> Result<(V
 /// Solves independent problems in parallel; results come back in input order.
 #[must_use]
 pub fn solve_batch(problems: &[(Array2<f64>, SolveOptions)]) -> Vec<Result<Assignment, SolveError>> {
-    problems.par_iter().map(|(cost, options)| solve(cost.view(), options)).collect()
+    // rayon's threads do not see the caller's cancellation token: each task installs it.
+    let token = Token::current();
+    problems.par_iter().map(|(cost, options)| token.scope(|| solve(cost.view(), options))).collect()
 }
 
 /// A matrix whose costs all equal `c`: every complete assignment is optimal, and the diagonal
@@ -367,9 +380,10 @@ type KernelOutput = (Vec<f64>, Vec<f64>, Vec<usize>);
 
 /// Runs the kernel and names the side of a source it could not place.
 fn run<T: TargetMap>(problem: &Problem<'_, T>, side: &'static str) -> Result<KernelOutput, SolveError> {
-    let solved = problem.solve().map_err(|halt| match halt {
-        Halt::Stuck { row } => SolveError::Infeasible { side, index: row },
-        Halt::Memory(e) => SolveError::Memory(e),
+    let solved = problem.solve().map_err(|stop| match stop {
+        Stop::Stuck { row } => SolveError::Infeasible { side, index: row },
+        Stop::Cancelled => SolveError::Cancelled,
+        Stop::Memory(e) => SolveError::Memory(e),
     })?;
     Ok((solved.u, solved.v, solved.source_target))
 }
