@@ -227,9 +227,10 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         .zip(rules.outer_iter_mut())
         .zip(&givers)
         .for_each(|(((mut score_row, mut gain_row), mut rule_row), &g)| {
+            let giver = scorer.row(g);
             let cells = score_row.iter_mut().zip(gain_row.iter_mut()).zip(rule_row.iter_mut());
             for (((s, gain), rule), &r) in cells.zip(&receivers) {
-                let pair = scorer.pair(g, r);
+                let pair = giver.pair(r);
                 *s = pair.score;
                 *gain = pair.giver_gain();
                 *rule = rules_of_run.check(&cohort, &scorer, g, r, &pair);
