@@ -63,8 +63,9 @@ impl Case {
     fn fill(&self) -> usize {
         let mut allowed = 0;
         for &g in &self.givers {
+            let giver = self.scorer.row(g);
             for &r in &self.receivers {
-                let pair = self.scorer.pair(g, r);
+                let pair = giver.pair(r);
                 let gain = pair.giver_gain();
                 let rule = self.rules.check(&self.cohort, &self.scorer, g, r, &pair);
                 allowed += usize::from(rule.is_none() && gain >= 0.0);

@@ -6,8 +6,6 @@
 //! and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
 //! [`Rule`].
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
@@ -61,14 +59,17 @@ impl Rule {
 /// The rules of one program run, ready to check pairs by cohort position.
 #[derive(Clone, Debug)]
 pub struct Rules {
-    never: HashSet<(usize, usize)>,
+    /// The `never` pairs, sorted.
+    never: Vec<(usize, usize)>,
 }
 
 impl Rules {
     /// Rules with `never` already resolved to cohort positions.
     #[must_use]
     pub fn new(never: impl IntoIterator<Item = (usize, usize)>) -> Rules {
-        Rules { never: never.into_iter().collect() }
+        let mut never: Vec<(usize, usize)> = never.into_iter().collect();
+        never.sort_unstable();
+        Rules { never }
     }
 
     /// The first rule that forbids giver → receiver, apart from opt-ins and pins, which
@@ -92,7 +93,7 @@ impl Rules {
             Some(Rule::SeniorityGap)
         } else if !s.same_department && scorer.same_department(giver, receiver) {
             Some(Rule::SameDepartment)
-        } else if !self.never.is_empty() && self.never.contains(&(giver, receiver)) {
+        } else if !self.never.is_empty() && self.never.binary_search(&(giver, receiver)).is_ok() {
             Some(Rule::Never)
         } else if s.max_timezone_gap.is_some_and(|max| score.timezone_gap > max) {
             Some(Rule::TimezoneGap)

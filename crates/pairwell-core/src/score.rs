@@ -94,9 +94,9 @@ fn has(bits: &[u64], topic: u32) -> bool {
     bits[word] & mask != 0
 }
 
-/// How many members two bit sets of one width share.
-fn common(a: &[u64], b: &[u64]) -> u32 {
-    a.iter().zip(b).map(|(x, y)| (x & y).count_ones()).sum()
+fn mark(bits: &mut [u64], topic: u32) {
+    let (word, mask) = bit(topic);
+    bits[word] |= mask;
 }
 
 /// Proficiency in topic `k` of a person's skills (in topic order), 0 when unlisted.
@@ -128,24 +128,44 @@ struct Profile {
     goal_count: f64,
     /// This person's goals: `Scorer::goals[goals.0..goals.1]`.
     goals: (u32, u32),
-    /// This person's skills on goal topics: `Scorer::skills[skills.0..skills.1]`.
-    skills: (u32, u32),
     department: u32,
     target: u32,
     speaks_none: bool,
+}
+
+/// Bit sets of one width, one per person.
+#[derive(Clone, Debug)]
+struct Sets {
+    width: usize,
+    bits: Vec<u64>,
+}
+
+impl Sets {
+    fn new(people: usize, members: usize) -> Sets {
+        let width = members.div_ceil(64);
+        Sets { width, bits: vec![0; people * width] }
+    }
+
+    fn of(&self, p: usize) -> &[u64] {
+        &self.bits[p * self.width..(p + 1) * self.width]
+    }
+
+    fn of_mut(&mut self, p: usize) -> &mut [u64] {
+        &mut self.bits[p * self.width..(p + 1) * self.width]
+    }
 }
 
 /// Scores pairs of one cohort under one program's settings.
 ///
 /// Names are numbered once. Goal topics (every word someone names as a goal; no other word can
 /// count) are numbered in name order, so that sums over a person's goals run in the same order,
-/// and round the same way, whatever the row order; each person holds bit sets over them (goals,
-/// expertise, what they can teach, and, as a giver, their goals they are not yet good at) and
-/// over languages, so overlaps are a few `AND`s. Departments lead by a giver are found from the
-/// depth-first numbering of the reporting tree: the members of each department sorted by that
-/// number, and one binary search per (giver, department), whatever the depth of the chain.
-/// [`Scorer::row`] prepares one giver against many receivers: their skills dense by topic and
-/// the departments they lead answered once.
+/// and round the same way, whatever the row order. Each person holds their goals with their own
+/// proficiency, bit sets over topics (expertise; what they can teach: expertise or proficiency
+/// 3 or more) and over languages. Departments led by a giver are found from the depth-first
+/// numbering of the reporting tree: the members of each department sorted by that number, and
+/// one binary search per (giver, department), whatever the depth of the chain.
+/// [`Scorer::row`] prepares one giver against many receivers: their skills and expertise dense
+/// by topic, and the departments they lead answered once.
 #[derive(Clone, Debug)]
 pub struct Scorer {
     settings: Settings,
@@ -157,16 +177,18 @@ pub struct Scorer {
     profiles: Vec<Profile>,
     /// Everyone's goals (topic, own proficiency), each person's in topic order.
     goals: Vec<(u32, f64)>,
-    /// Everyone's skills on goal topics (topic, proficiency), each person's in topic order.
+    /// Everyone's skills on goal topics (topic, proficiency), each person's in topic order:
+    /// `skills[skill_range[p].0..skill_range[p].1]`.
     skills: Vec<(u32, f64)>,
+    skill_range: Vec<(u32, u32)>,
     /// How many goal topics there are.
     topics: usize,
-    /// Words per topic bit set, and per language bit set.
-    topic_words: usize,
-    language_words: usize,
-    /// Per person, `4 · topic_words + language_words` words: goals, can teach (expertise or
-    /// proficiency ≥ 3), expertise, goals below proficiency 3, languages.
-    bits: Vec<u64>,
+    /// Topics each person has expertise in.
+    knows: Sets,
+    /// Topics each person can teach: expertise, or proficiency 3 or more.
+    teaches: Sets,
+    /// Languages each person speaks.
+    speaks: Sets,
     /// Number of the department without a name (never "the same department"), if anyone has it.
     unnamed: u32,
     /// Each person's depth-first number in the reporting tree and the end of their span.
@@ -185,76 +207,59 @@ impl Scorer {
     #[must_use]
     pub fn new(cohort: &Cohort, settings: &Settings) -> Scorer {
         let people = cohort.people();
+        let n = people.len();
         let topic = numbering(people.iter().flat_map(|p| &p.goals).map(String::as_str));
         let language = numbering(people.iter().flat_map(|p| &p.languages).map(String::as_str));
         let department = numbering(
             people.iter().flat_map(|p| [Some(&p.department), p.target.as_ref()]).flatten().map(String::as_str),
         );
-        let topic_words = topic.len().div_ceil(64);
-        let language_words = language.len().div_ceil(64);
-        let stride = 4 * topic_words + language_words;
-        let mut bits = vec![0u64; people.len() * stride];
+        let (mut knows, mut teaches, mut speaks) =
+            (Sets::new(n, topic.len()), Sets::new(n, topic.len()), Sets::new(n, language.len()));
         let mut goals = Vec::new();
         let mut skills = Vec::new();
-        let mut profiles = Vec::with_capacity(people.len());
+        let mut skill_range = Vec::with_capacity(n);
+        let mut profiles = Vec::with_capacity(n);
         for (i, p) in people.iter().enumerate() {
-            let (wants, rest) = bits[i * stride..(i + 1) * stride].split_at_mut(topic_words);
-            let (teaches, rest) = rest.split_at_mut(topic_words);
-            let (knows, rest) = rest.split_at_mut(topic_words);
-            let (below, languages) = rest.split_at_mut(topic_words);
-            let mark = |set: &mut [u64], topic: u32| {
-                let (word, mask) = bit(topic);
-                set[word] |= mask;
-            };
             // Skills in topic order: the BTreeMap is in name order, and so are topic numbers.
-            let skills_start = number(skills.len());
+            let first_skill = skills.len();
             for (name, &level) in &p.skills {
                 if let Some(&k) = topic.get(name.as_str()) {
                     skills.push((k, level));
                     if level >= CAN_TEACH {
-                        mark(teaches, k);
+                        mark(teaches.of_mut(i), k);
                     }
                 }
             }
-            let skills_end = number(skills.len());
-            for k in p.expertise.iter().filter_map(|e| topic.get(e.as_str())) {
-                mark(knows, *k);
-                mark(teaches, *k);
+            skill_range.push((number(first_skill), number(skills.len())));
+            for &k in p.expertise.iter().filter_map(|e| topic.get(e.as_str())) {
+                mark(knows.of_mut(i), k);
+                mark(teaches.of_mut(i), k);
             }
-            let goals_start = number(goals.len());
+            let first_goal = goals.len();
             let mut own: Vec<u32> = p.goals.iter().map(|g| topic[g.as_str()]).collect();
             own.sort_unstable();
             own.dedup();
-            for k in own {
-                let level = level_in(&skills[skills_start as usize..skills_end as usize], k);
-                goals.push((k, level));
-                mark(wants, k);
-                if level < CAN_TEACH {
-                    mark(below, k);
-                }
-            }
+            goals.extend(own.into_iter().map(|k| (k, level_in(&skills[first_skill..], k))));
             for l in &p.languages {
-                mark(languages, language[l.as_str()]);
+                mark(speaks.of_mut(i), language[l.as_str()]);
             }
-            let goals_end = number(goals.len());
             profiles.push(Profile {
                 level: p.level,
                 timezone: p.timezone,
-                goal_count: f64::from(goals_end - goals_start),
-                goals: (goals_start, goals_end),
-                skills: (skills_start, skills_end),
+                goal_count: (goals.len() - first_goal) as f64,
+                goals: (number(first_goal), number(goals.len())),
                 department: department[p.department.as_str()],
                 target: p.target.as_deref().filter(|t| !t.is_empty()).map_or(NO_TARGET, |t| department[t]),
                 speaks_none: p.languages.is_empty(),
             });
         }
-        // Members of each department by depth-first number (a counting sort).
-        let span: Vec<(u32, u32)> = (0..people.len())
+        let span: Vec<(u32, u32)> = (0..n)
             .map(|i| {
                 let s = cohort.tree_span(i);
                 (number(s.start), number(s.end))
             })
             .collect();
+        // Members of each department in depth-first order (a counting sort).
         let mut member_start = vec![0usize; department.len() + 1];
         for p in &profiles {
             member_start[p.department as usize + 1] += 1;
@@ -262,12 +267,12 @@ impl Scorer {
         for d in 0..department.len() {
             member_start[d + 1] += member_start[d];
         }
-        let mut by_order = vec![0usize; people.len()];
+        let mut by_order = vec![0usize; n];
         for (i, &(order, _)) in span.iter().enumerate() {
             by_order[order as usize] = i;
         }
         let mut next = member_start.clone();
-        let mut members = vec![0u32; people.len()];
+        let mut members = vec![0u32; n];
         for &i in &by_order {
             let d = profiles[i].department as usize;
             members[next[d]] = span[i].0;
@@ -285,10 +290,11 @@ impl Scorer {
             profiles,
             goals,
             skills,
+            skill_range,
             topics: topic.len(),
-            topic_words,
-            language_words,
-            bits,
+            knows,
+            teaches,
+            speaks,
             unnamed: department.get("").copied().unwrap_or(u32::MAX),
             span,
             members,
@@ -326,16 +332,26 @@ impl Scorer {
     /// receivers: `self.row(g).pair(r)` equals `self.pair(g, r)` bit for bit.
     #[must_use]
     pub fn row(&self, giver: usize) -> GiverRow<'_> {
-        let mut skill = vec![0.0; self.topics];
+        let mut topic = vec![(0.0, false); self.topics];
         for &(k, level) in self.skills_of(giver) {
-            skill[k as usize] = level;
+            topic[k as usize].0 = level;
+        }
+        for (k, slot) in topic.iter_mut().enumerate() {
+            slot.1 = has(self.knows.of(giver), number(k));
         }
         let mut leads = vec![false; self.member_start.len() - 1];
         for &t in &self.targets {
             leads[t as usize] = self.leads(giver, t);
         }
-        let ahead = self.goals_of(giver).iter().copied().filter(|&(_, level)| level >= CAN_TEACH).collect();
-        GiverRow { scorer: self, giver, skill, leads, ahead }
+        let goals = self.goals_of(giver);
+        GiverRow {
+            scorer: self,
+            giver,
+            topic,
+            leads,
+            below: goals.iter().filter(|&&(_, level)| level < CAN_TEACH).map(|&(k, _)| k).collect(),
+            ahead: goals.iter().copied().filter(|&(_, level)| level >= CAN_TEACH).collect(),
+        }
     }
 
     fn goals_of(&self, p: usize) -> &[(u32, f64)] {
@@ -344,13 +360,8 @@ impl Scorer {
     }
 
     fn skills_of(&self, p: usize) -> &[(u32, f64)] {
-        let (a, b) = self.profiles[p].skills;
+        let (a, b) = self.skill_range[p];
         &self.skills[a as usize..b as usize]
-    }
-
-    /// Proficiency of the person at `p` in goal topic `k`, 0 when unlisted.
-    fn skill(&self, p: usize, k: u32) -> f64 {
-        level_in(self.skills_of(p), k)
     }
 
     /// Whether anyone at or below `giver` in the reporting tree works in `department`.
@@ -362,29 +373,17 @@ impl Scorer {
         i < members.len() && members[i] < end
     }
 
-    /// The bit sets of the person at `p`: goals, can teach, expertise, goals below
-    /// proficiency 3, languages.
-    fn sets(&self, p: usize) -> [&[u64]; 5] {
-        let w = self.topic_words;
-        let stride = 4 * w + self.language_words;
-        let b = &self.bits[p * stride..(p + 1) * stride];
-        [&b[..w], &b[w..2 * w], &b[2 * w..3 * w], &b[3 * w..4 * w], &b[4 * w..]]
-    }
-
     /// The score, with what the giver side needs read through `giver`.
     fn score(&self, giver: &impl GiverSide, receiver: usize) -> PairScore {
         let gi = giver.position();
         let (g, r) = (&self.profiles[gi], &self.profiles[receiver]);
         let s = &self.settings;
         let share = |hits: f64, of: f64| if of == 0.0 { 0.0 } else { hits / of };
-        let [_, _, g_knows, g_below, g_speaks] = self.sets(gi);
-        let [r_wants, r_teaches, r_knows, _, r_speaks] = self.sets(receiver);
 
-        let uplift: f64 = self
-            .goals_of(receiver)
-            .iter()
-            .map(|&(k, level)| ((giver.skill(k) - level) / FULL_UPLIFT).clamp(0.0, 1.0))
-            .sum();
+        let wants = self.goals_of(receiver);
+        let uplift: f64 =
+            wants.iter().map(|&(k, level)| ((giver.skill(k) - level) / FULL_UPLIFT).clamp(0.0, 1.0)).sum();
+        let covered = wants.iter().filter(|&&(k, _)| giver.knows(k)).count();
         let gap = self.gap(gi, receiver);
         let [lo, hi] = s.window;
         let outside = (lo - gap).max(gap - hi).max(0.0);
@@ -400,21 +399,27 @@ impl Scorer {
         // The receiver teaches a goal of the giver's if it is in their expertise, or if they
         // are at proficiency 3 or more and ahead of the giver: for the giver's goals below 3,
         // "at 3 or more" is enough.
-        let taught = common(g_below, r_teaches)
-            + giver.ahead().filter(|&(k, level)| has(r_knows, k) || self.skill(receiver, k) > level).count() as u32;
+        let teaches = self.teaches.of(receiver);
+        let taught = giver.below().filter(|&k| has(teaches, k)).count()
+            + giver
+                .ahead()
+                .filter(|&(k, level)| has(self.knows.of(receiver), k) || level_in(self.skills_of(receiver), k) > level)
+                .count();
         let components = Components {
             skills: share(uplift, r.goal_count),
             seniority: (1.0 - outside / WINDOW_FALLOFF).max(0.0),
             goals,
-            expertise: share(f64::from(common(r_wants, g_knows)), r.goal_count),
-            reciprocity: share(f64::from(taught), g.goal_count),
+            expertise: share(covered as f64, r.goal_count),
+            reciprocity: share(taught as f64, g.goal_count),
         };
 
         // Offsets are within -12..=14, so the distance is mostly below 24 already.
         let d = (g.timezone - r.timezone).abs();
         let d = if d < 24.0 { d } else { d % 24.0 };
         let timezone_gap = d.min(24.0 - d);
-        let shared_language = g.speaks_none || r.speaks_none || g_speaks.iter().zip(r_speaks).any(|(a, b)| a & b != 0);
+        let shared_language = g.speaks_none
+            || r.speaks_none
+            || self.speaks.of(gi).iter().zip(self.speaks.of(receiver)).any(|(a, b)| a & b != 0);
         let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let mean = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>() / self.weight_sum;
@@ -449,8 +454,12 @@ trait GiverSide {
     fn position(&self) -> usize;
     /// The giver's proficiency in goal topic `k`.
     fn skill(&self, k: u32) -> f64;
+    /// Whether goal topic `k` is in the giver's expertise.
+    fn knows(&self, k: u32) -> bool;
     /// Whether the giver, or anyone below them, works in `department`.
     fn leads(&self, department: u32) -> bool;
+    /// The giver's goals at proficiency below 3.
+    fn below(&self) -> impl Iterator<Item = u32>;
     /// The giver's goals (topic, proficiency) at proficiency 3 or more.
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)>;
 }
@@ -467,11 +476,19 @@ impl GiverSide for Lookup<'_> {
     }
 
     fn skill(&self, k: u32) -> f64 {
-        self.scorer.skill(self.giver, k)
+        level_in(self.scorer.skills_of(self.giver), k)
+    }
+
+    fn knows(&self, k: u32) -> bool {
+        has(self.scorer.knows.of(self.giver), k)
     }
 
     fn leads(&self, department: u32) -> bool {
         self.scorer.leads(self.giver, department)
+    }
+
+    fn below(&self) -> impl Iterator<Item = u32> {
+        self.scorer.goals_of(self.giver).iter().filter(|&&(_, level)| level < CAN_TEACH).map(|&(k, _)| k)
     }
 
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)> {
@@ -479,14 +496,16 @@ impl GiverSide for Lookup<'_> {
     }
 }
 
-/// One giver prepared to be scored against many receivers (see [`Scorer::row`]): skills dense
-/// by goal topic, and whether they lead each targeted department answered once.
+/// One giver prepared to be scored against many receivers (see [`Scorer::row`]).
 #[derive(Clone, Debug)]
 pub struct GiverRow<'a> {
     scorer: &'a Scorer,
     giver: usize,
-    skill: Vec<f64>,
+    /// Proficiency and expertise by goal topic.
+    topic: Vec<(f64, bool)>,
+    /// Whether the giver leads people in each department (answered for targeted ones).
     leads: Vec<bool>,
+    below: Vec<u32>,
     ahead: Vec<(u32, f64)>,
 }
 
@@ -504,11 +523,19 @@ impl GiverSide for GiverRow<'_> {
     }
 
     fn skill(&self, k: u32) -> f64 {
-        self.skill[k as usize]
+        self.topic[k as usize].0
+    }
+
+    fn knows(&self, k: u32) -> bool {
+        self.topic[k as usize].1
     }
 
     fn leads(&self, department: u32) -> bool {
         self.leads[department as usize]
+    }
+
+    fn below(&self) -> impl Iterator<Item = u32> {
+        self.below.iter().copied()
     }
 
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)> {

@@ -304,7 +304,13 @@ fn bits(p: &PairScore) -> [u64; 10] {
 }
 
 /// Every pair in `pairs`: the same score, bit for bit, by `pair` and by `row`, and the same rule.
-fn same_as_reference(people: Vec<Person>, settings: &Settings, pairs: &[(usize, usize)], never: &[(usize, usize)]) {
+/// Returns how many of the pairs score [`LEADS_TARGET`] on goals.
+fn same_as_reference(
+    people: Vec<Person>,
+    settings: &Settings,
+    pairs: &[(usize, usize)],
+    never: &[(usize, usize)],
+) -> usize {
     let cohort = Cohort::new(people).unwrap();
     let scorer = Scorer::new(&cohort, settings);
     let reference = Reference::new(&cohort, settings);
@@ -320,6 +326,7 @@ fn same_as_reference(people: Vec<Person>, settings: &Settings, pairs: &[(usize, 
         assert_eq!(rule, reference.check(&cohort, never, g, r, &expected), "rule of {g} -> {r}");
         assert_eq!(cohort.same_chain(g, r), g == r || manages(&cohort, g, r) || manages(&cohort, r, g));
     }
+    pairs.iter().filter(|&&(g, r)| reference.pair(g, r).components.goals == LEADS_TARGET).count()
 }
 
 #[test]
@@ -356,5 +363,6 @@ fn a_reporting_chain_2000_deep_answers_as_the_walk_does() {
         let x = people.iter().position(|p| p.id == end).unwrap();
         pairs.extend((0..n).flat_map(|y| [(x, y), (y, x)]));
     }
-    same_as_reference(people, &Program::Sponsoring.preset(), &pairs, &[]);
+    let leading = same_as_reference(people, &Program::Sponsoring.preset(), &pairs, &[]);
+    assert!(leading > 1000, "only {leading} pairs where the giver leads people in the target");
 }
