@@ -185,10 +185,10 @@ pub struct Scorer {
     topics: usize,
     /// Topics each person has expertise in.
     knows: Sets,
-    /// Topics each person can teach: expertise, or proficiency 3 or more.
-    teaches: Sets,
-    /// Languages each person speaks.
-    speaks: Sets,
+    /// What a receiver's pairs read, per person: the topics they can teach (expertise, or
+    /// proficiency 3 or more) in `topic_words` words, then the languages they speak.
+    teaches_speaks: Sets,
+    topic_words: usize,
     /// Number of the department without a name (never "the same department"), if anyone has it.
     unnamed: u32,
     /// Each person's depth-first number in the reporting tree and the end of their span.
@@ -213,8 +213,9 @@ impl Scorer {
         let department = numbering(
             people.iter().flat_map(|p| [Some(&p.department), p.target.as_ref()]).flatten().map(String::as_str),
         );
-        let (mut knows, mut teaches, mut speaks) =
-            (Sets::new(n, topic.len()), Sets::new(n, topic.len()), Sets::new(n, language.len()));
+        let topic_words = topic.len().div_ceil(64);
+        let mut knows = Sets::new(n, topic.len());
+        let mut teaches_speaks = Sets::new(n, 64 * topic_words + language.len());
         let mut goals = Vec::new();
         let mut skills = Vec::new();
         let mut skill_range = Vec::with_capacity(n);
@@ -226,14 +227,14 @@ impl Scorer {
                 if let Some(&k) = topic.get(name.as_str()) {
                     skills.push((k, level));
                     if level >= CAN_TEACH {
-                        mark(teaches.of_mut(i), k);
+                        mark(teaches_speaks.of_mut(i), k);
                     }
                 }
             }
             skill_range.push((number(first_skill), number(skills.len())));
             for &k in p.expertise.iter().filter_map(|e| topic.get(e.as_str())) {
                 mark(knows.of_mut(i), k);
-                mark(teaches.of_mut(i), k);
+                mark(teaches_speaks.of_mut(i), k);
             }
             let first_goal = goals.len();
             let mut own: Vec<u32> = p.goals.iter().map(|g| topic[g.as_str()]).collect();
@@ -241,7 +242,7 @@ impl Scorer {
             own.dedup();
             goals.extend(own.into_iter().map(|k| (k, level_in(&skills[first_skill..], k))));
             for l in &p.languages {
-                mark(speaks.of_mut(i), language[l.as_str()]);
+                mark(&mut teaches_speaks.of_mut(i)[topic_words..], language[l.as_str()]);
             }
             profiles.push(Profile {
                 level: p.level,
@@ -293,8 +294,8 @@ impl Scorer {
             skill_range,
             topics: topic.len(),
             knows,
-            teaches,
-            speaks,
+            teaches_speaks,
+            topic_words,
             unnamed: department.get("").copied().unwrap_or(u32::MAX),
             span,
             members,
@@ -336,8 +337,12 @@ impl Scorer {
         for &(k, level) in self.skills_of(giver) {
             topic[k as usize].0 = level;
         }
-        for (k, slot) in topic.iter_mut().enumerate() {
-            slot.1 = has(self.knows.of(giver), number(k));
+        for (i, &word) in self.knows.of(giver).iter().enumerate() {
+            let mut rest = word;
+            while rest != 0 {
+                topic[64 * i + rest.trailing_zeros() as usize].1 = true;
+                rest &= rest - 1;
+            }
         }
         let mut leads = vec![false; self.member_start.len() - 1];
         for &t in &self.targets {
@@ -349,7 +354,8 @@ impl Scorer {
             giver,
             topic,
             leads,
-            below: goals.iter().filter(|&&(_, level)| level < CAN_TEACH).map(|&(k, _)| k).collect(),
+            below: Lookup { scorer: self, giver }.below().collect(),
+            speaks: Lookup { scorer: self, giver }.speaks().filter(|&(_, bits)| bits != 0).collect(),
             ahead: goals.iter().copied().filter(|&(_, level)| level >= CAN_TEACH).collect(),
         }
     }
@@ -399,8 +405,8 @@ impl Scorer {
         // The receiver teaches a goal of the giver's if it is in their expertise, or if they
         // are at proficiency 3 or more and ahead of the giver: for the giver's goals below 3,
         // "at 3 or more" is enough.
-        let teaches = self.teaches.of(receiver);
-        let taught = giver.below().filter(|&k| has(teaches, k)).count()
+        let teaches_speaks = self.teaches_speaks.of(receiver);
+        let taught = giver.below().filter(|&(word, mask)| teaches_speaks[word] & mask != 0).count()
             + giver
                 .ahead()
                 .filter(|&(k, level)| has(self.knows.of(receiver), k) || level_in(self.skills_of(receiver), k) > level)
@@ -417,9 +423,8 @@ impl Scorer {
         let d = (g.timezone - r.timezone).abs();
         let d = if d < 24.0 { d } else { d % 24.0 };
         let timezone_gap = d.min(24.0 - d);
-        let shared_language = g.speaks_none
-            || r.speaks_none
-            || self.speaks.of(gi).iter().zip(self.speaks.of(receiver)).any(|(a, b)| a & b != 0);
+        let shared_language =
+            g.speaks_none || r.speaks_none || giver.speaks().any(|(word, bits)| teaches_speaks[word] & bits != 0);
         let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let mean = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>() / self.weight_sum;
@@ -458,8 +463,10 @@ trait GiverSide {
     fn knows(&self, k: u32) -> bool;
     /// Whether the giver, or anyone below them, works in `department`.
     fn leads(&self, department: u32) -> bool;
-    /// The giver's goals at proficiency below 3.
-    fn below(&self) -> impl Iterator<Item = u32>;
+    /// The giver's goals at proficiency below 3, as bits of a receiver's `teaches_speaks`.
+    fn below(&self) -> impl Iterator<Item = (usize, u64)>;
+    /// The giver's languages, as bits of a receiver's `teaches_speaks`.
+    fn speaks(&self) -> impl Iterator<Item = (usize, u64)>;
     /// The giver's goals (topic, proficiency) at proficiency 3 or more.
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)>;
 }
@@ -487,8 +494,13 @@ impl GiverSide for Lookup<'_> {
         self.scorer.leads(self.giver, department)
     }
 
-    fn below(&self) -> impl Iterator<Item = u32> {
-        self.scorer.goals_of(self.giver).iter().filter(|&&(_, level)| level < CAN_TEACH).map(|&(k, _)| k)
+    fn below(&self) -> impl Iterator<Item = (usize, u64)> {
+        self.scorer.goals_of(self.giver).iter().filter(|&&(_, level)| level < CAN_TEACH).map(|&(k, _)| bit(k))
+    }
+
+    fn speaks(&self) -> impl Iterator<Item = (usize, u64)> {
+        let words = &self.scorer.teaches_speaks.of(self.giver)[self.scorer.topic_words..];
+        words.iter().enumerate().map(|(i, &bits)| (self.scorer.topic_words + i, bits))
     }
 
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)> {
@@ -505,7 +517,8 @@ pub struct GiverRow<'a> {
     topic: Vec<(f64, bool)>,
     /// Whether the giver leads people in each department (answered for targeted ones).
     leads: Vec<bool>,
-    below: Vec<u32>,
+    below: Vec<(usize, u64)>,
+    speaks: Vec<(usize, u64)>,
     ahead: Vec<(u32, f64)>,
 }
 
@@ -534,8 +547,12 @@ impl GiverSide for GiverRow<'_> {
         self.leads[department as usize]
     }
 
-    fn below(&self) -> impl Iterator<Item = u32> {
+    fn below(&self) -> impl Iterator<Item = (usize, u64)> {
         self.below.iter().copied()
+    }
+
+    fn speaks(&self) -> impl Iterator<Item = (usize, u64)> {
+        self.speaks.iter().copied()
     }
 
     fn ahead(&self) -> impl Iterator<Item = (u32, f64)> {
