@@ -181,11 +181,10 @@ pub struct Cohort {
     index: HashMap<String, usize>,
     /// Index of each person's manager.
     manager: Vec<Option<usize>>,
-    /// Each person's number in a depth-first walk of the reporting tree.
-    order: Vec<u32>,
-    /// One past the last number of the people below each person: `order[a]..end[a]` are the
-    /// numbers of `a` and of everyone `a` manages, directly or not.
-    end: Vec<u32>,
+    /// Each person's number in a depth-first walk of the reporting tree, and one past the last
+    /// number of the people below them: `span[a].0..span[a].1` are the numbers of `a` and of
+    /// everyone `a` manages, directly or not.
+    span: Vec<(u32, u32)>,
 }
 
 impl Cohort {
@@ -221,8 +220,8 @@ impl Cohort {
             });
         }
         depths(&people, &manager)?;
-        let (order, end) = tree_order(&manager);
-        Ok(Cohort { people, index, manager, order, end })
+        let span = tree_order(&manager);
+        Ok(Cohort { people, index, manager, span })
     }
 
     /// The people, in input order.
@@ -241,14 +240,15 @@ impl Cohort {
     /// (true when `a == b`). `O(1)`, whatever the depth.
     #[must_use]
     pub fn same_chain(&self, a: usize, b: usize) -> bool {
-        self.tree_span(a).contains(&self.tree_order(b)) || self.tree_span(b).contains(&self.tree_order(a))
+        let ((a_first, a_end), (b_first, b_end)) = (self.span[a], self.span[b]);
+        (a_first <= b_first && b_first < a_end) || (b_first <= a_first && a_first < b_end)
     }
 
     /// The number of the person at `a` in a depth-first walk of the reporting tree (managers
     /// before their reports, each person's reports right after them), in `0..people().len()`.
     #[must_use]
     pub fn tree_order(&self, a: usize) -> usize {
-        self.order[a] as usize
+        self.span[a].0 as usize
     }
 
     /// The [`tree_order`](Self::tree_order) numbers of `a` and of everyone `a` manages,
@@ -256,7 +256,8 @@ impl Cohort {
     /// `tree_order(b)`.
     #[must_use]
     pub fn tree_span(&self, a: usize) -> Range<usize> {
-        self.order[a] as usize..self.end[a] as usize
+        let (first, end) = self.span[a];
+        first as usize..end as usize
     }
 
     /// Position of the manager of the person at `a`.
@@ -285,7 +286,7 @@ fn check_numbers(p: &Person) -> Result<(), CohortError> {
 /// Each person's number in a depth-first walk of the reporting forest (tops in input order, then
 /// each person's reports in input order) and the end of their range, in `O(n)`. `manager` must
 /// have no cycles.
-fn tree_order(manager: &[Option<usize>]) -> (Vec<u32>, Vec<u32>) {
+fn tree_order(manager: &[Option<usize>]) -> Vec<(u32, u32)> {
     let n = manager.len();
     // Reports of each person, in input order, as ranges of one array (a counting sort).
     let mut start = vec![0usize; n + 1];
@@ -319,8 +320,7 @@ fn tree_order(manager: &[Option<usize>]) -> (Vec<u32>, Vec<u32>) {
             size[m] += size[x];
         }
     }
-    let end = (0..n).map(|i| order[i] + size[i]).collect();
-    (order, end)
+    (0..n).map(|i| (order[i], order[i] + size[i])).collect()
 }
 
 /// Depth of everyone in the reporting tree, or the first manager cycle found.
