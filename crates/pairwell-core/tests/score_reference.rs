@@ -210,7 +210,7 @@ fn words(prefix: &str, n: usize) -> Vec<String> {
     (0..n).map(|i| format!("{prefix}{i}")).collect()
 }
 
-fn some<'a>(rng: &mut Rng, pool: &'a [String], max: usize) -> Vec<String> {
+fn some(rng: &mut Rng, pool: &[String], max: usize) -> Vec<String> {
     (0..rng.below(max + 1)).map(|_| pool[rng.below(pool.len())].clone()).collect()
 }
 
@@ -257,9 +257,9 @@ fn random_people(rng: &mut Rng, n: usize) -> Vec<Person> {
         })
         .collect();
     // Managers come earlier in creation order, so there are no cycles; then shuffle.
-    for i in 1..n {
+    for (i, p) in people.iter_mut().enumerate().skip(1) {
         if rng.below(5) != 0 {
-            people[i].manager = Some(format!("p{}", rng.below(i)));
+            p.manager = Some(format!("p{}", rng.below(i)));
         }
     }
     rng.shuffle(&mut people);
