@@ -34,6 +34,7 @@
 //! ```
 
 mod graph;
+mod init;
 mod search;
 
 use graph::{Arc, Graph};
@@ -129,6 +130,8 @@ pub struct SparseSolver {
     scratch: Scratch,
     maximize: bool,
     allow_unmatched: bool,
+    /// Every row and every column is to be saturated: potentials have no sign conditions.
+    perfect: bool,
     /// The searching side: 0 rows, 1 columns.
     side: usize,
 }
@@ -151,23 +154,29 @@ impl SparseSolver {
             Some(caps) => caps.iter().map(|&c| c.min(csr.n_cols.saturating_add(1))).collect(),
             None => vec![1; n_rows],
         };
+        let total = caps.iter().fold(0usize, |s: usize, &c| s.saturating_add(c));
+        let perfect = !options.allow_unmatched && total == csr.n_cols;
         let side = if options.allow_unmatched {
             // Fewer units to place: each row places at most its degree.
             let row_units = (0..n_rows).fold(0usize, |s, i| s.saturating_add(caps[i].min(graph.degree(0, i))));
             let col_units = (0..csr.n_cols).filter(|&j| graph.degree(1, j) > 0).count();
             usize::from(row_units > col_units)
         } else {
-            let total = caps.iter().fold(0usize, |s: usize, &c| s.saturating_add(c));
             usize::from(total > csr.n_cols)
         };
+        let unit = caps.iter().all(|&c| c == 1);
         let mut state = State::new(&graph, caps);
         state.excluded[side].fill(true);
+        if perfect && unit {
+            init::reduce(&graph, &mut state);
+        }
         Ok(Self {
             scratch: Scratch::new(&graph),
             graph,
             state,
             maximize: options.maximize,
             allow_unmatched: options.allow_unmatched,
+            perfect,
             side,
         })
     }
@@ -185,7 +194,7 @@ impl SparseSolver {
         let st = &mut self.state;
         // Nodes of the other side left below capacity with a nonzero potential (their pairs
         // were undone by a resume) search first, from their side, with the waiting nodes out.
-        for y in 0..g.n[b] {
+        for y in (0..g.n[b]).filter(|_| !self.perfect) {
             while st.load[b][y] < st.cap[b][y] && st.pot[b][y] != 0.0 {
                 if search::search(g, st, &mut self.scratch, b, y, true) != Outcome::Placed {
                     break;
