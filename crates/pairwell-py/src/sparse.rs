@@ -5,6 +5,7 @@ use pairwell_core::solve::sparse::{self as core, Csr, SparseError};
 use pairwell_core::solve::SolveOptions;
 use pyo3::prelude::*;
 
+use crate::compute;
 use crate::errors::{CostMatrixError, Error};
 
 /// `(rows, cols, objective, row_duals, col_duals)` as numpy arrays and a float.
@@ -48,12 +49,12 @@ fn solve_sparse<'py>(
 ) -> PyResult<Solved<'py>> {
     let (indptr, indices, data) = (indptr.as_slice()?, indices.as_slice()?, data.as_slice()?);
     let options = SolveOptions { maximize, capacities, allow_unmatched };
-    let solved = py.detach(|| -> Result<_, PyErr> {
+    let solved = compute::run(py, || -> Result<_, PyErr> {
         let indptr = unsigned(indptr, "indptr").map_err(CostMatrixError::new_err)?;
         let indices = unsigned(indices, "indices").map_err(CostMatrixError::new_err)?;
         let csr = Csr { n_cols, indptr: &indptr, indices: &indices, costs: data };
         core::solve_sparse(&csr, &options).map_err(to_py)
-    })?;
+    })??;
     let index = |v: Vec<usize>| v.into_iter().map(|i| isize::try_from(i).unwrap_or(isize::MAX)).collect::<Vec<_>>();
     Ok((
         index(solved.rows).into_pyarray(py),

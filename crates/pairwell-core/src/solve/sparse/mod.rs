@@ -25,11 +25,11 @@
 //! use pairwell_core::solve::SolveOptions;
 //!
 //! // 2 rows × 3 columns; row 0 may take columns 0 and 2, row 1 columns 0 and 1.
-//! let csr = Csr { n_cols: 3, indptr: &[0, 2, 4], indices: &[0, 2, 0, 1], costs: &[1.0, 4.0, 2.0, 5.0] };
+//! let csr = Csr { n_cols: 3, indptr: &[0, 2, 4], indices: &[0, 2, 0, 1], costs: &[1.0, 3.0, 2.0, 5.0] };
 //! let options = SolveOptions::default();
 //! let best = solve_sparse(&csr, &options).unwrap();
 //! assert_eq!(best.pairs(), vec![(0, 2), (1, 0)]);
-//! assert_eq!(best.objective, 6.0);
+//! assert_eq!(best.objective, 5.0);
 //! verify_sparse(&best, &csr, &options).unwrap();
 //! ```
 
@@ -41,6 +41,7 @@ use graph::{Arc, Graph};
 use search::{Outcome, Scratch, State};
 
 use super::{Assignment, CertificateError, SolveError, SolveOptions};
+use crate::cancel::checkpoint;
 
 /// A sparse problem in compressed sparse row form: row `i`'s arcs are
 /// `indices[indptr[i]..indptr[i + 1]]` (columns) with costs `costs[..]` at the same positions.
@@ -186,8 +187,10 @@ impl SparseSolver {
     ///
     /// # Errors
     /// [`SolveError::Infeasible`] (inside [`SparseError::Solve`]) when, without
-    /// `allow_unmatched`, the smaller side has no complete assignment; the solver stays usable
-    /// (arcs can be added and the solve resumed).
+    /// `allow_unmatched`, the smaller side has no complete assignment, and
+    /// [`SolveError::Cancelled`] when the installed [`crate::cancel`] token is cancelled (checked
+    /// before every augmenting path search). The solver stays usable after either: arcs can
+    /// be added and the solve resumed.
     pub fn solve(&mut self) -> Result<Assignment, SparseError> {
         let (a, b) = (self.side, 1 - self.side);
         let g = &self.graph;
@@ -196,6 +199,7 @@ impl SparseSolver {
         // were undone by a resume) search first, from their side, with the waiting nodes out.
         for y in (0..g.n[b]).filter(|_| !self.perfect) {
             while st.load[b][y] < st.cap[b][y] && st.pot[b][y] != 0.0 {
+                checkpoint().map_err(SolveError::from)?;
                 if search::search(g, st, &mut self.scratch, b, y, true) != Outcome::Placed {
                     break;
                 }
@@ -218,14 +222,19 @@ impl SparseSolver {
             st.pot[a][x] = if pot.is_finite() { pot } else { 0.0 };
             st.excluded[a][x] = false;
             while st.load[a][x] < cap {
-                match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched) {
-                    Outcome::Placed => {}
-                    Outcome::Stayed => break,
-                    Outcome::Stuck => {
-                        st.unmatch(g, a, x);
-                        st.excluded[a][x] = true;
-                        return Err(self.infeasible(x));
-                    }
+                // A node left half placed (cancelled or stuck) is undone and waits again.
+                let stop = match checkpoint() {
+                    Err(cancelled) => Some(SolveError::from(cancelled).into()),
+                    Ok(()) => match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched) {
+                        Outcome::Placed => None,
+                        Outcome::Stayed => break,
+                        Outcome::Stuck => Some(infeasible(a, x)),
+                    },
+                };
+                if let Some(error) = stop {
+                    st.unmatch(g, a, x);
+                    st.excluded[a][x] = true;
+                    return Err(error);
                 }
             }
         }
@@ -233,7 +242,7 @@ impl SparseSolver {
     }
 
     fn infeasible(&self, index: usize) -> SparseError {
-        SolveError::Infeasible { side: if self.side == 0 { "row" } else { "column" }, index }.into()
+        infeasible(self.side, index)
     }
 
     /// Adds arcs `(rows[k], cols[k], costs[k])` (same sense and rules as the CSR input; an arc
@@ -302,6 +311,10 @@ impl SparseSolver {
     }
 }
 
+fn infeasible(side: usize, index: usize) -> SparseError {
+    SolveError::Infeasible { side: if side == 0 { "row" } else { "column" }, index }.into()
+}
+
 /// The optimal assignment of a sparse problem (a fresh [`SparseSolver`], solved once).
 ///
 /// # Errors
@@ -325,7 +338,10 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
     let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs);
     let n_cols = csr.n_cols;
     if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
-        return Err(E::Malformed(format!("{n_rows} rows but capacities for {}", options.capacities.as_ref().map_or(0, Vec::len))));
+        return Err(E::Malformed(format!(
+            "{n_rows} rows but capacities for {}",
+            options.capacities.as_ref().map_or(0, Vec::len)
+        )));
     }
     if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
         return Err(E::Malformed(format!(
@@ -403,8 +419,9 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
     if !near(primal, a.objective, magnitude) {
         return Err(E::Gap { primal: a.objective, what: "the sum of the pair costs", other: primal });
     }
-    let dual = sign * (caps.iter().zip(&u).map(|(&k, &ui)| if ui == 0.0 { 0.0 } else { k as f64 * ui }).sum::<f64>()
-        + v.iter().sum::<f64>());
+    let dual = sign
+        * (caps.iter().zip(&u).map(|(&k, &ui)| if ui == 0.0 { 0.0 } else { k as f64 * ui }).sum::<f64>()
+            + v.iter().sum::<f64>());
     if !near(dual, a.objective, magnitude + rel * scale * (n_rows + n_cols) as f64) {
         return Err(E::Gap { primal: a.objective, what: "the dual objective", other: dual });
     }
