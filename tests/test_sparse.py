@@ -72,7 +72,9 @@ def test_empty_sides() -> None:
 
 
 def test_explicit_zeros_are_not_edges_and_warn() -> None:
-    graph = scipy.sparse.csr_array((np.array([0.0, 1.0, 2.0]), (np.array([0, 0, 1]), np.array([0, 1, 1]))), shape=(2, 2))
+    graph = scipy.sparse.csr_array(
+        (np.array([0.0, 1.0, 2.0]), (np.array([0, 0, 1]), np.array([0, 1, 1]))), shape=(2, 2)
+    )
     for solver in (scipy_matching, pairwell.min_weight_full_bipartite_matching):
         with pytest.warns(UserWarning, match="explicit zero weights are removed before matching"):
             with pytest.raises(ValueError, match="no full matching exists"):

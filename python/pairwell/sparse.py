@@ -19,7 +19,9 @@ def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
     return np.int32 if n <= np.iinfo(np.int32).max else np.int64
 
 
-def min_weight_full_bipartite_matching(biadjacency_matrix: Any, maximize: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def min_weight_full_bipartite_matching(
+    biadjacency_matrix: Any, maximize: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
     """The minimum (or maximum) weight full matching of a bipartite graph, like scipy's.
 
     Parameters
