@@ -277,3 +277,21 @@ fn mostly_forbidden_matrices_solve_as_dense() {
         sparse.verify(cost.view(), &options).unwrap();
     }
 }
+
+/// A cancelled solve stops with `Cancelled` and leaves a solver that resumes to the optimum.
+#[test]
+fn cancelled_solve_resumes() {
+    let n = 50;
+    let indptr: Vec<usize> = (0..=n).map(|i| 3 * i).collect();
+    let indices: Vec<usize> = (0..n).flat_map(|i| [i, (i + 1) % n, (i * 7 + 3) % n]).collect();
+    let costs: Vec<f64> = (0..3 * n).map(|k| ((k * 37) % 11) as f64).collect();
+    let csr = Csr { n_cols: n, indptr: &indptr, indices: &indices, costs: &costs };
+    let options = SolveOptions { capacities: Some(vec![2; n]), allow_unmatched: true, ..SolveOptions::maximize() };
+    let token = pairwell_core::cancel::Token::new();
+    token.cancel();
+    let mut solver = SparseSolver::new(&csr, &options).unwrap();
+    assert_eq!(token.scope(|| solver.solve()), Err(SparseError::Solve(SolveError::Cancelled)));
+    let resumed = solver.solve().unwrap();
+    verify_sparse(&resumed, &csr, &options).unwrap();
+    assert_eq!(resumed.objective, solve_sparse(&csr, &options).unwrap().objective);
+}
