@@ -20,6 +20,7 @@ __all__ = [
     "sample_cohort",
     "solve",
     "solve_batch",
+    "solve_sparse",
     "verify",
 ]
 
@@ -46,6 +47,15 @@ def linear_sum_assignment(
 def solve_batch(
     costs: list[npt.NDArray[np.float64]], maximize: bool = False, allow_unmatched: bool = False
 ) -> list[_Solved]: ...
+def solve_sparse(
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int64],
+    data: npt.NDArray[np.float64],
+    n_cols: int,
+    maximize: bool = False,
+    capacities: list[int] | None = None,
+    allow_unmatched: bool = False,
+) -> _Solved: ...
 def verify(
     cost: npt.NDArray[np.float64],
     rows: list[int],

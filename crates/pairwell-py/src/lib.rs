@@ -10,6 +10,7 @@ mod errors;
 mod matching;
 mod sample;
 mod solve;
+mod sparse;
 
 use pyo3::prelude::*;
 
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
+    sparse::register(m)?;
     matching::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
