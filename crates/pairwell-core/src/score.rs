@@ -66,7 +66,7 @@ pub struct PairScore {
     pub components: Components,
     /// Time-zone and language factor in `[0, 1]`.
     pub logistics: f64,
-    /// Time-zone distance in hours (0 to 12).
+    /// Time-zone distance in hours (0 to 12; NaN when either time zone is unknown).
     pub timezone_gap: f64,
     /// Whether the two share a language (true when either lists none).
     pub shared_language: bool,
@@ -88,7 +88,7 @@ impl PairScore {
 #[derive(Clone, Debug)]
 struct Profile {
     level: f64,
-    timezone: f64,
+    timezone: Option<f64>,
     skills: Vec<(u32, f64)>,
     goals: Vec<u32>,
     expertise: Vec<u32>,
@@ -225,11 +225,17 @@ impl Scorer {
             reciprocity: share(taught as f64, g.goals.len()),
         };
 
-        let d = (g.timezone - r.timezone).abs() % 24.0;
-        let timezone_gap = d.min(24.0 - d);
+        // An unknown time zone costs nothing: its gap is NaN, which no limit rejects.
+        let timezone_gap = match (g.timezone, r.timezone) {
+            (Some(a), Some(b)) => {
+                let d = (a - b).abs() % 24.0;
+                d.min(24.0 - d)
+            }
+            _ => f64::NAN,
+        };
         let shared_language =
             g.languages.is_empty() || r.languages.is_empty() || overlap(&g.languages, &r.languages) > 0;
-        let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
+        let logistics = (1.0 - s.timezone_weight * if timezone_gap.is_nan() { 0.0 } else { timezone_gap } / 12.0)
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let w = s.weights.to_array();
         let mean = components.to_array().iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / w.iter().sum::<f64>();

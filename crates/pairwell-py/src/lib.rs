@@ -7,6 +7,7 @@
 
 mod errors;
 mod matching;
+mod people;
 mod sample;
 mod solve;
 
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
     matching::register(m)?;
+    people::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
