@@ -198,7 +198,12 @@ impl Cohort {
         let row = |i: usize| rows.get(i).copied().unwrap_or(i);
         let mut problems = Problems::default();
         if people.is_empty() {
-            problems.push(Problem { row: None, id: None, field: None, message: "the cohort is empty: no people were given".into() });
+            problems.push(Problem {
+                row: None,
+                id: None,
+                field: None,
+                message: "the cohort is empty: no people were given".into(),
+            });
         }
         let mut index = HashMap::with_capacity(people.len());
         for (i, p) in people.iter().enumerate() {
@@ -249,7 +254,12 @@ impl Cohort {
         }
         let depth = depths(&people, &manager).map_err(|cycle| {
             let mut p = Problems::default();
-            p.push(Problem { row: None, id: None, field: Some("manager".into()), message: format!("manager cycle: {}", cycle.join(" -> ")) });
+            p.push(Problem {
+                row: None,
+                id: None,
+                field: Some("manager".into()),
+                message: format!("manager cycle: {}", cycle.join(" -> ")),
+            });
             CohortError(p)
         })?;
         let people = if options.normalize { normalized(people) } else { people };

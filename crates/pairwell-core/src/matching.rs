@@ -409,7 +409,8 @@ fn unmatched(
         } else {
             Reason::NoEligiblePartner
         };
-        let mut detail: BTreeMap<String, usize> = counts.iter().map(|(rule, &n)| (rule.name().to_string(), n)).collect();
+        let mut detail: BTreeMap<String, usize> =
+            counts.iter().map(|(rule, &n)| (rule.name().to_string(), n)).collect();
         if open > 0 {
             detail.insert("eligible".into(), open);
         }

@@ -74,9 +74,10 @@ pub const TIMEZONES: std::ops::RangeInclusive<f64> = -12.0..=14.0;
 pub const PROFICIENCY: std::ops::RangeInclusive<f64> = 0.0..=5.0;
 
 /// One cell of a people table as a binding found it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Cell {
     /// No value: a missing column or key, `None`, a null.
+    #[default]
     Missing,
     /// A boolean.
     Bool(bool),
@@ -206,27 +207,26 @@ impl fmt::Display for Problems {
     }
 }
 
-/// Splits `text` at every unescaped `sep`, unescaping `\x` to `x`.
+/// Splits `text` at every unescaped `sep`; escapes other than `\sep` are kept for the caller.
 fn split_escaped(text: &str, sep: char) -> Vec<String> {
-    let mut parts = vec![String::new()];
+    let mut parts = Vec::new();
+    let mut part = String::new();
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    // Keep the escape for the inner split (`:` inside a skill name).
-                    if next != sep {
-                        parts.last_mut().map(|p| p.push('\\'));
-                    }
-                    parts.last_mut().map(|p| p.push(next));
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                if next != sep {
+                    part.push('\\');
                 }
+                part.push(next);
             }
-            c if c == sep => parts.push(String::new()),
-            c => {
-                parts.last_mut().map(|p| p.push(c));
-            }
+        } else if c == sep {
+            parts.push(std::mem::take(&mut part));
+        } else {
+            part.push(c);
         }
     }
+    parts.push(part);
     parts
 }
 
@@ -370,7 +370,8 @@ impl PeopleReader {
             Some(&first) => {
                 let earlier = self.rows.iter().position(|&r| r == first).map(|i| &self.people[i]);
                 if earlier == Some(&p) {
-                    self.warnings.push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&id)));
+                    self.warnings
+                        .push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&id)));
                 } else {
                     self.problems.push(Problem {
                         row: Some(row),
@@ -395,7 +396,12 @@ impl PeopleReader {
     pub fn finish(self) -> Result<People, Problems> {
         let mut problems = self.problems;
         if self.next_row == 0 {
-            problems.push(Problem { row: None, id: None, field: None, message: "the cohort is empty: no people were given".into() });
+            problems.push(Problem {
+                row: None,
+                id: None,
+                field: None,
+                message: "the cohort is empty: no people were given".into(),
+            });
         }
         if problems.is_empty() {
             Ok(People { people: self.people, rows: self.rows, warnings: self.warnings })
@@ -439,7 +445,6 @@ impl At<'_> {
         }
     }
 
-
     fn number(&mut self, cell: Cell, field: &str) -> Option<f64> {
         let value = match &cell {
             c if c.is_missing() => return None,
@@ -479,7 +484,9 @@ impl At<'_> {
     fn list(&mut self, cell: Cell, field: &str) -> Vec<String> {
         let items = match cell {
             c if c.is_missing() => return Vec::new(),
-            Cell::Str(s) => split_escaped(&s, ';').into_iter().map(|p| unescape(&p)).filter(|p| !p.trim().is_empty()).collect(),
+            Cell::Str(s) => {
+                split_escaped(&s, ';').into_iter().map(|p| unescape(&p)).filter(|p| !p.trim().is_empty()).collect()
+            }
             Cell::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -509,7 +516,10 @@ impl At<'_> {
                 Some(r) => roles.push(r),
                 None => {
                     let known: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
-                    self.bad("roles", format!("has unknown role {}; expected one of {}", quote(&name), known.join(", ")));
+                    self.bad(
+                        "roles",
+                        format!("has unknown role {}; expected one of {}", quote(&name), known.join(", ")),
+                    );
                 }
             }
         }
@@ -592,11 +602,5 @@ mod tests {
         assert_eq!(near_field("Level"), Some("level"));
         assert_eq!(near_field("site"), None);
         assert_eq!(near_field("skills"), None);
-    }
-}
-
-impl Default for Cell {
-    fn default() -> Self {
-        Cell::Missing
     }
 }

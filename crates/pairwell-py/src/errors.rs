@@ -80,7 +80,9 @@ impl From<MatchError> for Error {
             | MatchError::UnknownId { key, .. } => {
                 Error(problems_error::<ConfigError>(&one(Some(key.into()), e.to_string())))
             }
-            MatchError::Config(_) | MatchError::Pin { .. } => Error(problems_error::<ConfigError>(&one(None, e.to_string()))),
+            MatchError::Config(_) | MatchError::Pin { .. } => {
+                Error(problems_error::<ConfigError>(&one(None, e.to_string())))
+            }
             MatchError::Solve(e) => e.into(),
         }
     }

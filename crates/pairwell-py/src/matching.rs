@@ -51,9 +51,9 @@ fn match_people(
     program: &str,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyMatchResult> {
-    let program: Program = program.parse().map_err(|e: pairwell_core::program::ConfigError| {
-        Error::from(pairwell_core::matching::MatchError::from(e))
-    })?;
+    let program: Program = program
+        .parse()
+        .map_err(|e: pairwell_core::program::ConfigError| Error::from(pairwell_core::matching::MatchError::from(e)))?;
     let config = config_from(config)?;
     if config.same_department.is_some() {
         PyErr::warn(

@@ -26,7 +26,9 @@ fn cell(obj: &Bound<'_, PyAny>, pairs_are_map: bool) -> Cell {
         return Cell::Bool(obj.is_truthy().unwrap_or(false));
     }
     if obj.is_instance_of::<PyInt>() {
-        return obj.extract::<i64>().map_or_else(|_| Cell::Other("a whole number too large for 64 bits".into()), Cell::Int);
+        return obj
+            .extract::<i64>()
+            .map_or_else(|_| Cell::Other("a whole number too large for 64 bits".into()), Cell::Int);
     }
     if let Ok(x) = obj.cast::<PyFloat>() {
         return Cell::Float(x.value());
@@ -42,7 +44,8 @@ fn cell(obj: &Bound<'_, PyAny>, pairs_are_map: bool) -> Cell {
     }
     if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
         // Sets have no order: sort so the result never depends on hashing.
-        let mut items: Vec<Cell> = obj.try_iter().map(|it| it.flatten().map(|x| cell(&x, false)).collect()).unwrap_or_default();
+        let mut items: Vec<Cell> =
+            obj.try_iter().map(|it| it.flatten().map(|x| cell(&x, false)).collect()).unwrap_or_default();
         items.sort_by(|a, b| match (a, b) {
             (Cell::Str(a), Cell::Str(b)) => a.cmp(b),
             _ => std::cmp::Ordering::Equal,
@@ -75,7 +78,9 @@ fn cell(obj: &Bound<'_, PyAny>, pairs_are_map: bool) -> Cell {
         }
     }
     if obj.hasattr("items").unwrap_or(false) {
-        if let Ok(items) = obj.call_method0("items").and_then(|i| i.try_iter().map(|it| it.flatten().collect::<Vec<_>>())) {
+        if let Ok(items) =
+            obj.call_method0("items").and_then(|i| i.try_iter().map(|it| it.flatten().collect::<Vec<_>>()))
+        {
             let pairs = items.iter().filter_map(|kv| kv.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>().ok());
             return Cell::Map(pairs.map(|(k, v)| (cell(&k, false), cell(&v, false))).collect());
         }
@@ -110,7 +115,7 @@ fn column_list<'py>(column: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> 
     if column.hasattr("tolist")? {
         return Ok(column.call_method0("tolist")?.cast_into::<PyList>()?);
     }
-    Ok(PyList::new(column.py(), column.try_iter()?.collect::<PyResult<Vec<_>>>()?)?)
+    PyList::new(column.py(), column.try_iter()?.collect::<PyResult<Vec<_>>>()?)
 }
 
 fn finish(reader: PeopleReader) -> PyResult<PyPeople> {
@@ -229,7 +234,9 @@ impl PyPeople {
     /// The inverse of `__reduce__`.
     #[staticmethod]
     fn _from_state(state: &[u8]) -> PyResult<Self> {
-        serde_json::from_slice(state).map(PyPeople).map_err(|e| CohortError::new_err(format!("corrupt pickled people: {e}")))
+        serde_json::from_slice(state)
+            .map(PyPeople)
+            .map_err(|e| CohortError::new_err(format!("corrupt pickled people: {e}")))
     }
 }
 
