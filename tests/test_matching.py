@@ -383,7 +383,6 @@ def broken(index: int, **change):
         (PEOPLE, "mentoring", {"window": [3, 1]}, pairwell.ConfigError, "window"),
         (PEOPLE, "mentoring", ["min_score"], pairwell.ConfigError, "dict or a path"),
         ([], "mentoring", None, pairwell.CohortError, "empty"),
-
         ("missing.csv", "mentoring", None, pairwell.CohortError, "does not exist"),
         (PEOPLE, "mentoring", "rules.yaml", pairwell.ConfigError, "does not exist"),
     ],

@@ -259,8 +259,10 @@ class MatchResult:
         ``pairwell[polars]``)."""
         import polars as pl
 
-        unmatched = [{**u, "detail": [{"rule": k, "count": v} for k, v in u["detail"].items()]} for u in
-                     self.unmatched.to_dict("records")]
+        unmatched = [
+            {**u, "detail": [{"rule": k, "count": v} for k, v in u["detail"].items()]}
+            for u in self.unmatched.to_dict("records")
+        ]
         return {
             "pairs": pl.DataFrame(self.pairs.to_dict("list")),
             "unmatched": pl.DataFrame(

@@ -31,6 +31,7 @@ but ignored by the engine.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import warnings
@@ -89,9 +90,7 @@ def _read_file(path: Path) -> Any:
         raise CohortError(f"people file {str(path)!r} is not UTF-8 text: {exc}") from None
     except json.JSONDecodeError as exc:
         raise CohortError(f"people file {str(path)!r} is not valid JSON: {exc}") from None
-    raise CohortError(
-        f"people file {str(path)!r} must end in .csv, .tsv, .json, .jsonl, .ndjson or .parquet"
-    )
+    raise CohortError(f"people file {str(path)!r} must end in .csv, .tsv, .json, .jsonl, .ndjson or .parquet")
 
 
 def _columns_of_arrow(table: Any) -> tuple[dict[str, Any], int, list[str]]:
@@ -218,9 +217,12 @@ def read_people(people: PeopleLike, columns: Mapping[str, str] | None = None) ->
     return _frame(native, source, columns)
 
 
-def write_people_csv(people: PeopleLike, path: str | os.PathLike[str], columns: Mapping[str, str] | None = None) -> None:
+def write_people_csv(
+    people: PeopleLike, path: str | os.PathLike[str], columns: Mapping[str, str] | None = None
+) -> None:
     """Write people as CSV in the encoding that :func:`read_people` reads back unchanged."""
     native, _, source = to_native(people, columns)
     text = pd.DataFrame(native.text_columns(), columns=list(FIELDS))
     extra = _frame(native, source, columns).drop(columns=list(FIELDS))
-    pd.concat([text, extra], axis=1).to_csv(path, index=False)
+    # Every cell quoted: a bare carriage return would otherwise end the row.
+    pd.concat([text, extra], axis=1).to_csv(path, index=False, quoting=csv.QUOTE_ALL)
