@@ -5,7 +5,7 @@ use pairwell_core::matching::MatchError;
 use pairwell_core::people::{Problem, Problems};
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use pyo3::PyTypeInfo;
@@ -51,6 +51,7 @@ impl From<SolveError> for Error {
         let msg = e.to_string();
         Error(match e {
             SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
+            SolveError::Cancelled => PyKeyboardInterrupt::new_err(msg),
             SolveError::NaN { .. }
             | SolveError::Unbounded { .. }
             | SolveError::Range { .. }
@@ -84,6 +85,7 @@ impl From<MatchError> for Error {
                 Error(problems_error::<ConfigError>(&one(None, e.to_string())))
             }
             MatchError::Solve(e) => e.into(),
+            MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(e.to_string())),
         }
     }
 }

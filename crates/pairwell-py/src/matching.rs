@@ -10,6 +10,7 @@ use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
+use crate::compute;
 use crate::errors::{ConfigError, Error};
 use crate::people::PyPeople;
 
@@ -64,7 +65,7 @@ fn match_people(
         )?;
     }
     let people = people.0.clone();
-    let result = py.detach(|| core::match_read(people, program, &config)).map_err(Error::from)?;
+    let result = compute::run(py, || core::match_read(people, program, &config))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
 }
 
@@ -162,13 +163,13 @@ impl PyMatchResult {
 
     /// Metrics of the optimal matching, as a dict.
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let m = py.detach(|| self.0.metrics());
+        let m = compute::run(py, || self.0.metrics())?;
         metrics_dict(py, &m)
     }
 
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
     fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<MethodRow<'py>>> {
-        let rows = py.detach(|| self.0.compare(seed));
+        let rows = compute::run(py, || self.0.compare(seed))?;
         rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
     }
 
@@ -184,7 +185,7 @@ impl PyMatchResult {
 
     /// Everything known about giver → receiver, as a dict.
     fn explain<'py>(&self, py: Python<'py>, giver: &str, receiver: &str) -> PyResult<Bound<'py, PyDict>> {
-        let e: Explanation = py.detach(|| self.0.explain(giver, receiver)).map_err(Error::from)?;
+        let e: Explanation = compute::run(py, || self.0.explain(giver, receiver))?.map_err(Error::from)?;
         let d = PyDict::new(py);
         d.set_item("giver", e.giver)?;
         d.set_item("receiver", e.receiver)?;
@@ -198,7 +199,7 @@ impl PyMatchResult {
 
     /// Checks the total against the solver's dual certificate; raises `CertificateError`.
     fn verify(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.0.verify()).map_err(|e| Error::from(e).into())
+        compute::run(py, || self.0.verify())?.map_err(|e| Error::from(e).into())
     }
 }
 

@@ -8,6 +8,8 @@ use pairwell_core::sample;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
+use crate::compute;
+
 /// The columns being built, with one Python object per distinct name or number: a cohort
 /// repeats a few dozen skill, department, language and role names (and whole-number
 /// proficiencies) millions of times, so sharing them saves an allocation per cell.
@@ -116,7 +118,7 @@ pub(crate) fn people_columns<'py>(py: Python<'py>, people: &[Person]) -> PyResul
 #[pyfunction]
 #[pyo3(signature = (n, seed=0))]
 fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDict>> {
-    let people = py.detach(|| sample::sample_cohort(n, seed));
+    let people = compute::run(py, || sample::sample_cohort(n, seed))?;
     people_columns(py, &people)
 }
 
