@@ -8,6 +8,7 @@
 mod compute;
 mod errors;
 mod matching;
+mod people;
 mod sample;
 mod solve;
 mod sparse;
@@ -21,6 +22,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     solve::register(m)?;
     sparse::register(m)?;
     matching::register(m)?;
+    people::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
