@@ -12,6 +12,7 @@
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
 //! - [`cancel`]: cooperative cancellation of long computations (Ctrl-C in Python).
+//! - [`memory`]: fallible allocation of the buffers that grow with the input.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
@@ -19,6 +20,7 @@ pub mod baselines;
 pub mod cancel;
 pub mod cohort;
 pub mod matching;
+pub mod memory;
 pub mod metrics;
 pub mod program;
 pub mod rng;
