@@ -145,7 +145,11 @@ fn resume_equals_fresh(case: &Case, split: usize) -> Result<(), TestCaseError> {
             prop_assert_eq!(f.objective, r.objective, "fresh {:?} resumed {:?}", f, r);
             certify(&r, case)?;
         }
-        (Err(f), Err(r)) => prop_assert_eq!(f, r),
+        // Both infeasible; which row the search names depends on the order rows were placed in.
+        (
+            Err(SparseError::Solve(SolveError::Infeasible { side: f, .. })),
+            Err(SparseError::Solve(SolveError::Infeasible { side: r, .. })),
+        ) => prop_assert_eq!(f, r),
         (f, r) => prop_assert!(false, "fresh {:?} resumed {:?}", f, r),
     }
     Ok(())
@@ -213,7 +217,7 @@ fn bad_input_is_a_clear_error() {
     assert!(solve(&[1, 2], &[0, 1], &[1.0, 2.0]).contains("indptr"));
     assert_eq!(solve(&[0, 1], &[0], &[1.0, 2.0]), "1 column indices but 2 costs");
     assert_eq!(solve(&[0, 1, 2], &[0, 5], &[1.0, 2.0]), "arc at row 1 has column 5, but there are 2 columns");
-    assert_eq!(solve(&[0, 1, 2], &[0, 1], &[1.0, f64::NAN]), "cost matrix contains NaN at row 1, column 1");
+    assert!(solve(&[0, 1, 2], &[0, 1], &[1.0, f64::NAN]).contains("NaN at row 1, column 1"));
     assert!(solve(&[0, 1, 2], &[0, 1], &[f64::NEG_INFINITY, 1.0]).contains("forbidden pairs are +inf"));
     assert_eq!(
         solve(&[0, 1, 2], &[0, 0], &[1.0, 2.0]),
