@@ -4,7 +4,6 @@ blocking pair, in every program; metrics, the compare table, pictures and the co
 
 from __future__ import annotations
 
-import math
 import time
 
 import pairwell
@@ -71,10 +70,10 @@ def test_metrics_of_a_result():
     assert by_level["participants"].sum() > 0 and by_level["match_rate"].between(0, 1).all()
 
 
-def test_empty_matching_metrics_are_nan_not_errors():
+def test_empty_matching_metrics_are_none_never_nan():
     people = [{"id": "a", "level": 5, "roles": ["mentor"]}, {"id": "b", "level": 5, "roles": ["mentee"]}]
     m = pairwell.match(people, "mentoring").metrics
-    assert m["total"] == 0 and math.isnan(m["mean_score"]) and m["matched"] == 0
+    assert m["total"] == 0 and m["mean_score"] is None and m["min_score"] is None and m["matched"] == 0
 
 
 def test_pictures(tmp_path):

@@ -28,6 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+# pairwell warns (UserWarning) about odd but valid input, such as nobody opting in to a role;
+# these tests look at the exceptions that come out, so the warnings stay warnings here.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 # --------------------------------------------------------------------------------------------
 # Out of memory
 # --------------------------------------------------------------------------------------------

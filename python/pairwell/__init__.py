@@ -5,7 +5,9 @@ pairing optimal.
   people and why, explanations, metrics, an optimality certificate); :func:`compare` sets it
   against greedy, random and stable matching; :func:`sample_cohort` makes test organisations.
 - :func:`linear_sum_assignment` and :func:`solve` are the exact assignment solver underneath
-  (Hungarian family), a drop-in for ``scipy.optimize.linear_sum_assignment``.
+  (Hungarian family), a drop-in for ``scipy.optimize.linear_sum_assignment``;
+  :func:`min_weight_full_bipartite_matching` is its sparse counterpart, a drop-in for
+  ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``.
 """
 
 from pairwell._core import (
@@ -22,6 +24,7 @@ from pairwell.compare import CompareTable, compare
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
 from pairwell.sample import sample_cohort
+from pairwell.sparse import min_weight_full_bipartite_matching
 
 __all__ = [
     "PROGRAMS",
@@ -38,6 +41,7 @@ __all__ = [
     "compare",
     "linear_sum_assignment",
     "match",
+    "min_weight_full_bipartite_matching",
     "read_people",
     "sample_cohort",
     "solve",

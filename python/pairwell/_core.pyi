@@ -6,6 +6,11 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "FIELDS",
+    "PAIR_COLUMNS",
+    "PROGRAMS",
+    "ROLES",
+    "UNMATCHED_COLUMNS",
     "CertificateError",
     "CohortError",
     "ConfigError",
@@ -13,17 +18,25 @@ __all__ = [
     "InfeasibleError",
     "NativeMatchResult",
     "PairwellError",
+    "People",
     "__version__",
     "_kuhn_munkres",
     "linear_sum_assignment",
     "match_people",
+    "near_field",
     "sample_cohort",
     "solve",
     "solve_batch",
+    "solve_sparse",
     "verify",
 ]
 
 __version__: str
+FIELDS: list[str]
+ROLES: list[str]
+PROGRAMS: list[str]
+PAIR_COLUMNS: list[str]
+UNMATCHED_COLUMNS: list[str]
 
 class PairwellError(ValueError): ...
 class CostMatrixError(PairwellError): ...
@@ -46,6 +59,15 @@ def linear_sum_assignment(
 def solve_batch(
     costs: list[npt.NDArray[np.float64]], maximize: bool = False, allow_unmatched: bool = False
 ) -> list[_Solved]: ...
+def solve_sparse(
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int64],
+    data: npt.NDArray[np.float64],
+    n_cols: int,
+    maximize: bool = False,
+    capacities: list[int] | None = None,
+    allow_unmatched: bool = False,
+) -> _Solved: ...
 def verify(
     cost: npt.NDArray[np.float64],
     rows: list[int],
@@ -67,6 +89,7 @@ class NativeMatchResult:
     def program(self) -> str: ...
     @property
     def total(self) -> float: ...
+    def warnings(self) -> list[str]: ...
     def settings_json(self) -> str: ...
     def pairs(self) -> list[dict[str, Any]]: ...
     def participants(self) -> tuple[list[str], list[str]]: ...
@@ -77,7 +100,23 @@ class NativeMatchResult:
     def explain(self, giver: str, receiver: str) -> dict[str, Any]: ...
     def verify(self) -> None: ...
 
-def match_people(
-    people_json: str, program: str, config: str | None = None, config_format: str = "json"
-) -> NativeMatchResult: ...
+@final
+class People:
+    """People read and checked by the engine's schema, in input order."""
+
+    @staticmethod
+    def from_columns(columns: dict[str, Any], rows: int) -> People: ...
+    @staticmethod
+    def from_records(records: Any) -> People: ...
+    def __len__(self) -> int: ...
+    def rows(self) -> list[int]: ...
+    def warnings(self) -> list[str]: ...
+    def columns(self) -> dict[str, list[Any]]: ...
+    def text_columns(self) -> dict[str, list[str]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> People: ...
+
+def near_field(column: str) -> str | None: ...
+def match_people(people: People, program: str, config: dict[str, Any] | str | None = None) -> NativeMatchResult: ...
 def sample_cohort(n: int, seed: int = 0) -> dict[str, list[Any]]: ...

@@ -112,7 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pairwell",
         description="Pair people for mentoring, sponsoring and reverse mentoring, and prove the pairing optimal.",
-        epilog="People files are CSV (dicts as 'python:4;sql:3', lists as 'a;b;c') or JSON lists of records.",
+        epilog=(
+            "People files are .csv or .tsv (dicts as 'python:4;sql:3', lists as 'a;b;c'), .json (a list of "
+            "records), .jsonl/.ndjson (one record a line) or .parquet (needs pyarrow)."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"pairwell {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -120,12 +123,12 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="match the bundled sample cohort in all three programs and compare with baselines"
     )
-    demo.add_argument("--people", help="a people CSV/JSON file to use instead of the bundled sample cohort")
+    demo.add_argument("--people", help="a people file to use instead of the bundled sample cohort")
     demo.add_argument("--seed", type=int, default=0, help="seed of the random baseline (default 0)")
     demo.set_defaults(run=_demo)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("people", metavar="PEOPLE", help="people file: .csv or .json")
+        p.add_argument("people", metavar="PEOPLE", help="people file: .csv, .tsv, .json, .jsonl, .ndjson or .parquet")
         p.add_argument("--program", "-p", required=True, choices=PROGRAMS, help="which program to match for")
         p.add_argument("--config", "-c", help="config file (.toml or .json): weights, rules, pins, min_score, ...")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -35,7 +36,13 @@ class CompareTable(pd.DataFrame):
         return plot_pairs(self.pairs_by_method, title=f"{getattr(self, 'program', '')}: optimal vs baselines")
 
 
-def compare(people: PeopleLike, program: str, config: ConfigLike = None, seed: int = 0) -> CompareTable:
+def compare(
+    people: PeopleLike,
+    program: str,
+    config: ConfigLike = None,
+    seed: int = 0,
+    columns: Mapping[str, str] | None = None,
+) -> CompareTable:
     """Match ``people`` optimally and with each baseline, under the same rules, and compare.
 
     Methods: ``optimal`` (pairwell), ``greedy`` (best remaining pair first), ``random`` (a
@@ -46,8 +53,9 @@ def compare(people: PeopleLike, program: str, config: ConfigLike = None, seed: i
 
     Returns a :class:`CompareTable`: column ``method`` and the metric columns of
     :attr:`MatchResult.metrics`; ``seconds`` is each method's own run time on the scored problem.
+    ``people``, ``config`` and ``columns`` are as for :func:`pairwell.match`.
     """
-    return compare_result(match(people, program, config), seed)
+    return compare_result(match(people, program, config, columns=columns), seed)
 
 
 def compare_result(result: MatchResult, seed: int = 0) -> CompareTable:

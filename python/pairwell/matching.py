@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Union
@@ -13,52 +15,61 @@ import pandas as pd
 
 from pairwell import _core
 from pairwell._core import ConfigError
-from pairwell.people import PeopleLike, read_people, to_engine_json
+from pairwell.people import PeopleLike, _frame, to_native
 
 __all__ = ["PROGRAMS", "ConfigLike", "MatchResult", "match"]
 
-#: The programs pairwell matches for.
-PROGRAMS = ("mentoring", "sponsoring", "reverse_mentoring")
+#: The programs pairwell matches for (from the engine).
+PROGRAMS: tuple[str, ...] = tuple(_core.PROGRAMS)
 
 #: What :func:`match` accepts as config: a dict, or a path to a TOML or JSON file.
 ConfigLike = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
 
-PAIR_COLUMNS = [
-    "giver",
-    "receiver",
-    "score",
-    "skills",
-    "seniority",
-    "goals",
-    "expertise",
-    "reciprocity",
-    "logistics",
-    "timezone_gap",
-    "shared_language",
-    "gap",
-    "pinned",
-]
-UNMATCHED_COLUMNS = ["id", "side", "reason", "detail"]
+PAIR_COLUMNS: list[str] = list(_core.PAIR_COLUMNS)
+UNMATCHED_COLUMNS: list[str] = list(_core.UNMATCHED_COLUMNS)
 
 
-def _config_text(config: ConfigLike) -> tuple[str | None, str]:
-    """Config as (text, format) for the engine."""
-    if config is None:
-        return None, "json"
-    if isinstance(config, Mapping):
-        try:
-            return json.dumps(dict(config), allow_nan=False), "json"
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"config must hold only strings, numbers, booleans, lists and dicts: {exc}") from None
+def _config(config: ConfigLike) -> Any:
+    """Config for the engine: a dict, TOML text, or None."""
+    if config is None or isinstance(config, Mapping):
+        return None if config is None else dict(config)
     if isinstance(config, (str, os.PathLike)):
         path = Path(config)
-        if not path.exists():
+        if not path.is_file():
             raise ConfigError(f"config file {str(path)!r} does not exist")
         suffix = path.suffix.lower()
-        if suffix not in (".toml", ".json"):
-            raise ConfigError(f"config file {str(path)!r} must end in .toml or .json")
-        return path.read_text(encoding="utf-8"), suffix[1:]
+        try:
+            if suffix == ".toml":
+                return path.read_text(encoding="utf-8")
+            if suffix == ".json":
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(data, dict):
+                    raise ConfigError(f"config file {str(path)!r} must hold a JSON object")
+                return data
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"config file {str(path)!r} cannot be read: {exc}") from None
+        raise ConfigError(f"config file {str(path)!r} must end in .toml or .json")
     raise ConfigError(f"config must be a dict or a path to a TOML or JSON file, got {type(config).__name__}")
+
+
+def _id(value: Any) -> str:
+    """An id as the engine spells it: text, or a whole number written without a fraction."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise TypeError(f"ids are text or whole numbers, got {type(value).__name__}")
+    return str(value)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as None, numpy scalars as Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 class MatchResult:
@@ -89,16 +100,26 @@ class MatchResult:
         The engine's time split between scoring (with the rules) and solving.
     """
 
-    def __init__(self, native: Any, people: pd.DataFrame, seconds: float) -> None:
+    def __init__(self, native: Any, people: Any, seconds: float, inputs: tuple[Any, Any, Any, Any]) -> None:
         self._native = native
+        self._inputs = inputs  # (native people, source table, columns, config): for pickling, .people
         self.program: str = native.program
         self.total: float = native.total
-        self.people = people
+        self._people = people
         self.seconds = seconds
+        self.warnings: list[str] = native.warnings()
         self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
         self.scoring_seconds, self.solving_seconds = native.timings()
         self._metrics: dict[str, Any] | None = None
+
+    @property
+    def people(self) -> pd.DataFrame:
+        """The people table as read (extra columns kept), for metrics and fairness."""
+        if self._people is None:
+            native, source, columns, _ = self._inputs
+            self._people = _frame(native, source, columns)
+        return self._people
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -186,7 +207,7 @@ class MatchResult:
         (0 for a chosen pair, None for a forbidden one), computed exactly from the solver's dual
         potentials.
         """
-        return self._native.explain(str(giver), str(receiver))
+        return self._native.explain(_id(giver), _id(receiver))
 
     def verify(self) -> None:
         """Prove :attr:`total` optimal with the solver's dual certificate.
@@ -195,6 +216,74 @@ class MatchResult:
         """
         self._native.verify()
 
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as plain Python values (JSON-safe: None where a number is undefined):
+        ``program``, ``total``, ``pairs`` and ``unmatched`` (lists of records), ``metrics``,
+        ``settings`` and ``warnings``."""
+        return _json_safe(
+            {
+                "program": self.program,
+                "total": self.total,
+                "pairs": self.pairs.to_dict("records"),
+                "unmatched": self.unmatched.to_dict("records"),
+                "metrics": self.metrics,
+                "settings": self.settings,
+                "warnings": list(self.warnings),
+            }
+        )
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as JSON text (never NaN: ``null`` instead); ``kwargs`` go to
+        :func:`json.dumps`."""
+        return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
+
+    def to_arrow(self) -> dict[str, Any]:
+        """``{"pairs": pyarrow.Table, "unmatched": pyarrow.Table}`` (needs ``pairwell[arrow]``)."""
+        import pyarrow as pa
+
+        return {
+            "pairs": pa.Table.from_pandas(self.pairs, preserve_index=False),
+            "unmatched": pa.Table.from_pylist(
+                self.unmatched.to_dict("records"),
+                schema=pa.schema(
+                    [
+                        ("id", pa.string()),
+                        ("side", pa.string()),
+                        ("reason", pa.string()),
+                        ("detail", pa.map_(pa.string(), pa.int64())),
+                    ]
+                ),
+            ),
+        }
+
+    def to_polars(self) -> dict[str, Any]:
+        """``{"pairs": polars.DataFrame, "unmatched": polars.DataFrame}`` (needs
+        ``pairwell[polars]``)."""
+        import polars as pl
+
+        unmatched = [
+            {**u, "detail": [{"rule": k, "count": v} for k, v in u["detail"].items()]}
+            for u in self.unmatched.to_dict("records")
+        ]
+        return {
+            "pairs": pl.DataFrame(self.pairs.to_dict("list")),
+            "unmatched": pl.DataFrame(
+                unmatched,
+                schema={
+                    "id": pl.String,
+                    "side": pl.String,
+                    "reason": pl.String,
+                    "detail": pl.List(pl.Struct({"rule": pl.String, "count": pl.Int64})),
+                },
+            ),
+        }
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The engine's state is rebuilt by matching the same people again: deterministic, so
+        # the copy has the same pairs, explanations and certificate.
+        native, source, columns, config = self._inputs
+        return (_rebuild, (native, self.program, config, source, columns, self.seconds))
+
     def __repr__(self) -> str:
         return (
             f"MatchResult(program={self.program!r}, pairs={len(self.pairs)}, "
@@ -202,36 +291,57 @@ class MatchResult:
         )
 
 
-def match(people: PeopleLike, program: str, config: ConfigLike = None) -> MatchResult:
-    """Pair people for ``program`` and return the optimal matching.
+def _rebuild(native: Any, program: str, config: Any, source: Any, columns: Any, seconds: float) -> MatchResult:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        native_result = _core.match_people(native, program, config)
+    return MatchResult(native_result, None, seconds, (native, source, columns, config))
+
+
+def match(
+    people: PeopleLike, program: str, config: ConfigLike = None, columns: Mapping[str, str] | None = None
+) -> MatchResult:
+    """Pair people for ``program`` and return the optimal matching: the one with the largest
+    **total** score (not the largest mean) under the rules and capacities.
 
     Parameters
     ----------
     people:
-        A DataFrame, a list of dicts, or a path to a CSV or JSON file in the people schema
-        (see :mod:`pairwell.people`).
+        A DataFrame, a list of dicts, an Arrow table or polars frame (anything with
+        ``__arrow_c_stream__``, or a LazyFrame), or a path to a ``.csv``, ``.tsv``, ``.json``,
+        ``.jsonl``/``.ndjson`` or ``.parquet`` file in the people schema (see
+        :mod:`pairwell.people`).
     program:
         ``"mentoring"`` (mentor → mentee), ``"sponsoring"`` (sponsor → protege) or
         ``"reverse_mentoring"`` (reverse_mentor, the junior expert → reverse_mentee, the senior
         learner).
     config:
         A dict, or a path to a TOML (or JSON) file, with any of the keys ``weights``,
-        ``window``, ``gap_bounds``, ``same_department``, ``never``, ``pin``, ``min_score``,
-        ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
-        ``require_shared_language``. Unknown keys are errors.
+        ``window``, ``gap_bounds``, ``allow_same_department``, ``never``, ``pin``,
+        ``min_score``, ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
+        ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
+        case-folded) and ``unknown_manager`` (``"error"``, the default, or ``"ignore"``).
+        Unknown keys are errors.
+    columns:
+        Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
 
     Raises
     ------
     CohortError
-        Duplicate ids, missing or NaN levels, unknown managers, manager cycles, bad fields.
+        Every problem of the people table at once (``.problems``): duplicate ids, missing or
+        NaN levels, unknown managers, manager cycles, bad fields.
     ConfigError
         Unknown program or config key, values out of range, unknown ids in ``never`` or
         ``pin``, a pin that breaks a rule or a capacity. Both are ``ValueError`` subclasses.
     """
     if program not in PROGRAMS:
         raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
-    text, fmt = _config_text(config)
+    engine_config = _config(config)
     start = time.perf_counter()
-    table = read_people(people)
-    native = _core.match_people(to_engine_json(table), program, text, fmt)
-    return MatchResult(native, table, time.perf_counter() - start)
+    native_people, _, source = to_native(people, columns)
+    native = _core.match_people(native_people, program, engine_config)
+    inputs = (native_people, source, columns, engine_config)
+    result = MatchResult(native, None, time.perf_counter() - start, inputs)
+    for warning in result.warnings:
+        warnings.warn(warning, UserWarning, stacklevel=2)
+    return result

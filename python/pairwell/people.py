@@ -1,238 +1,228 @@
-"""The people table: reading it from DataFrames, records, CSV and JSON, and writing it to CSV.
+"""The people table: reading it from every common table form, and writing it to CSV.
 
-One record per person. ``id`` and ``level`` are required; every other field has a default:
+The schema (fields, roles, every check) lives in the Rust engine; this module only reads files
+and shapes tables into columns for it. One record per person; ``id`` and ``level`` are required:
 
 =========== ======================= ===========================================================
 field       type                    meaning
 =========== ======================= ===========================================================
-id          str                     unique
+id          str or int              unique (whole numbers are written without a fraction)
 level       number                  seniority; larger is more senior
-skills      {str: number 0..5}      proficiency (default ``{}``)
+skills      {str: number 0..5}      proficiency (a null value means absent)
 goals       [str]                   skills or topics they want to develop
 expertise   [str]                   domains they can teach
 target      str or None             department they aim to rise in (a protégé's destination)
-manager     str or None             id of their manager (the reporting chain)
+manager     str, int or None        id of their manager (their own id: the top of the chain)
 department  str                     (default ``""``)
-timezone    number                  UTC offset in hours (default 0)
+timezone    number or None          UTC offset in hours, -12 to 14 (missing or NaN: unknown)
 languages   [str]                   (default ``[]``: no language constraint)
 roles       [str]                   opt-ins: mentor, mentee, sponsor, protege, reverse_mentor,
                                     reverse_mentee
 capacity    int >= 0                how many receivers a giver may take (default 1)
 =========== ======================= ===========================================================
 
-In CSV (spreadsheet-friendly), a dict field is written ``python:4;sql:3`` and a list field
-``a;b;c``; an empty cell is an empty list, an empty dict or None. Other columns are kept in the
-DataFrame (for :meth:`MatchResult.fairness`, say) but ignored by the engine.
+People may be a pandas DataFrame, a list of dicts, any object with ``__arrow_c_stream__``
+(pyarrow Table or RecordBatchReader, polars DataFrame, ...), a polars LazyFrame, or a path
+ending ``.csv``, ``.tsv``, ``.json``, ``.jsonl``/``.ndjson`` or ``.parquet``. In text cells a
+dict is written ``python:4;sql:3`` and a list ``a;b;c``, with ``\\`` escaping a ``;``, ``:`` or
+``\\`` inside a name. Other columns are kept in the DataFrame (for :meth:`MatchResult.fairness`)
+but ignored by the engine.
 """
 
 from __future__ import annotations
 
+import csv
 import json
-import math
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
 import pandas as pd
 
+from pairwell import _core
 from pairwell._core import CohortError
 
-__all__ = ["FIELDS", "ROLES", "PeopleLike", "read_people", "write_people_csv"]
+__all__ = ["FIELDS", "ROLES", "PeopleLike", "read_people", "to_native", "write_people_csv"]
 
-#: The fields of the people schema, in table order.
-FIELDS = (
-    "id",
-    "level",
-    "skills",
-    "goals",
-    "expertise",
-    "target",
-    "manager",
-    "department",
-    "timezone",
-    "languages",
-    "roles",
-    "capacity",
-)
-#: The opt-in roles.
-ROLES = ("mentor", "mentee", "sponsor", "protege", "reverse_mentor", "reverse_mentee")
-
-_LIST_FIELDS = ("goals", "expertise", "languages", "roles")
-#: The engine stores capacities as 32-bit unsigned integers.
-_MAX_CAPACITY = 2**32 - 1
-_OPTIONAL_STR = ("target", "manager")
+#: The fields of the people schema, in table order (from the engine).
+FIELDS: tuple[str, ...] = tuple(_core.FIELDS)
+#: The opt-in roles (from the engine).
+ROLES: tuple[str, ...] = tuple(_core.ROLES)
 
 #: What :func:`pairwell.match` accepts as people.
-PeopleLike = Union[pd.DataFrame, Sequence[Mapping[str, Any]], str, "os.PathLike[str]"]
+PeopleLike = Union[pd.DataFrame, Sequence[Mapping[str, Any]], str, "os.PathLike[str]", Any]
+
+_TEXT_SUFFIXES = {".csv": ",", ".tsv": "\t"}
 
 
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
-
-
-def _where(position: int, pid: Any) -> str:
-    return f"person {pid!r}" if pid is not None else f"person at position {position}"
-
-
-def _number(value: Any, field: str, where: str) -> float:
-    if isinstance(value, bool):
-        raise CohortError(f"{where}: field {field!r} must be a number, got {value!r}")
+def _read_file(path: Path) -> Any:
+    """A table from a people file, as pandas, pyarrow or records."""
+    if not path.exists():
+        raise CohortError(f"people file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise CohortError(f"people file {str(path)!r} is a directory, not a file")
+    suffix = path.suffix.lower()
     try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise CohortError(f"{where}: field {field!r} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise CohortError(f"{where}: field {field!r} is {number}, expected a finite number")
-    return number
-
-
-def _list(value: Any, field: str, where: str) -> list[str]:
-    if _missing(value):
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
-    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "tolist"):
-        items = list(value.tolist() if hasattr(value, "tolist") else value)
-        if all(isinstance(item, str) for item in items):
-            return sorted(items) if isinstance(value, (set, frozenset)) else items
-    raise CohortError(f"{where}: field {field!r} must be a list of strings or 'a;b;c', got {value!r}")
-
-
-def _skills(value: Any, where: str) -> dict[str, float]:
-    if _missing(value):
-        return {}
-    if isinstance(value, str):
-        pairs = []
-        for part in value.split(";"):
-            if not part.strip():
-                continue
-            name, sep, level = part.partition(":")
-            if not sep or not name.strip():
-                raise CohortError(f"{where}: field 'skills' must look like 'python:4;sql:3', got {value!r}")
-            pairs.append((name.strip(), level))
-        value = dict(pairs)
-    if not isinstance(value, Mapping):
-        raise CohortError(f"{where}: field 'skills' must be a dict or 'python:4;sql:3', got {value!r}")
-    skills = {}
-    for name, level in value.items():
-        number = _number(level, f"skills.{name}", where)
-        if not 0 <= number <= 5:
-            raise CohortError(f"{where}: field 'skills.{name}' is {number}, expected a proficiency from 0 to 5")
-        skills[str(name)] = number
-    return skills
-
-
-def _record(position: int, raw: Mapping[str, Any]) -> dict[str, Any]:
-    pid = raw.get("id")
-    where = _where(position, None if _missing(pid) else pid)
-    if _missing(pid):
-        raise CohortError(f"{where}: field 'id' is missing")
-    if isinstance(pid, float) and pid.is_integer():
-        pid = int(pid)
-    pid = str(pid)
-    where = _where(position, pid)
-    if _missing(raw.get("level")):
-        raise CohortError(f"{where}: field 'level' is missing")
-    record: dict[str, Any] = {"id": pid, "level": _number(raw["level"], "level", where)}
-    record["skills"] = _skills(raw.get("skills"), where)
-    for field in _LIST_FIELDS:
-        record[field] = _list(raw.get(field), field, where)
-    for role in record["roles"]:
-        if role not in ROLES:
-            raise CohortError(f"{where}: field 'roles' has unknown role {role!r}; expected one of {', '.join(ROLES)}")
-    for field in _OPTIONAL_STR:
-        value = raw.get(field)
-        record[field] = (
-            None if _missing(value) else str(int(value) if isinstance(value, float) and value.is_integer() else value)
-        )
-    department = raw.get("department")
-    record["department"] = "" if _missing(department) else str(department)
-    timezone = raw.get("timezone")
-    record["timezone"] = 0.0 if _missing(timezone) else _number(timezone, "timezone", where)
-    capacity = raw.get("capacity")
-    if _missing(capacity):
-        record["capacity"] = 1
-    else:
-        number = _number(capacity, "capacity", where)
-        if number < 0 or not number.is_integer() or number > _MAX_CAPACITY:
-            raise CohortError(
-                f"{where}: field 'capacity' is {capacity!r}, expected a whole number from 0 to {_MAX_CAPACITY}"
-            )
-        record["capacity"] = int(number)
-    return record
-
-
-def read_people(people: PeopleLike) -> pd.DataFrame:
-    """The people as a DataFrame, from a DataFrame, a list of dicts, or a CSV or JSON file.
-
-    Fields are checked and decoded (CSV encodings, defaults for missing optional fields); extra
-    columns are kept. Raises :class:`pairwell.CohortError` naming the field and the id.
-    """
-    if isinstance(people, pd.DataFrame):
-        raw = people.to_dict("records")
-        frame = people
-    elif isinstance(people, (str, os.PathLike)):
-        path = Path(people)
-        if not path.exists():
-            raise CohortError(f"people file {str(path)!r} does not exist")
-        suffix = path.suffix.lower()
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        elif suffix == ".json":
+        if suffix in _TEXT_SUFFIXES:
+            try:
+                return pd.read_csv(path, sep=_TEXT_SUFFIXES[suffix], dtype=str, keep_default_na=False, encoding="utf-8")
+            except pd.errors.EmptyDataError:
+                raise CohortError(f"people file {str(path)!r} is empty: no header row") from None
+        if suffix == ".json":
             data = json.loads(path.read_text(encoding="utf-8"))
             if isinstance(data, Mapping) and "people" in data:
                 data = data["people"]
             if not isinstance(data, list):
                 raise CohortError(f"people file {str(path)!r} must hold a JSON list of records")
-            frame = pd.DataFrame(data)
-        else:
-            raise CohortError(f"people file {str(path)!r} must end in .csv or .json")
-        raw = frame.to_dict("records")
-    elif isinstance(people, Sequence) and all(isinstance(p, Mapping) for p in people):
-        raw = [dict(p) for p in people]
-        frame = pd.DataFrame(raw)
+            return data
+        if suffix in (".jsonl", ".ndjson"):
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return [json.loads(line) for line in lines if line.strip()]
+        if suffix == ".parquet":
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:
+                raise CohortError("reading .parquet needs pyarrow: pip install pairwell[arrow]") from None
+            return pq.read_table(path)
+    except UnicodeDecodeError as exc:
+        raise CohortError(f"people file {str(path)!r} is not UTF-8 text: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise CohortError(f"people file {str(path)!r} is not valid JSON: {exc}") from None
+    raise CohortError(f"people file {str(path)!r} must end in .csv, .tsv, .json, .jsonl, .ndjson or .parquet")
+
+
+def _columns_of_arrow(table: Any) -> tuple[dict[str, Any], int, list[str]]:
+    """Columns of a pyarrow Table as Python lists (maps as key/value pairs, structs as dicts)."""
+    names = [str(n) for n in table.column_names]
+    columns = {name: table.column(i).to_pylist() for i, name in enumerate(names)}
+    return columns, table.num_rows, names
+
+
+def _as_table(people: Any) -> Any:
+    """Arrow-like and polars inputs as a pyarrow Table or a pandas DataFrame; others as given."""
+    kind = type(people).__module__.split(".")[0]
+    if kind == "polars":
+        if hasattr(people, "collect") and not hasattr(people, "to_dicts"):  # LazyFrame
+            people = people.collect()
+        return people
+    if hasattr(people, "__arrow_c_stream__") and not isinstance(people, pd.DataFrame):
+        try:
+            import pyarrow as pa
+        except ImportError:
+            raise CohortError("reading Arrow tables needs pyarrow: pip install pairwell[arrow]") from None
+        if isinstance(people, pa.Table):
+            return people
+        return pa.RecordBatchReader.from_stream(people).read_all()
+    return people
+
+
+def _warn_near_misses(names: Sequence[str]) -> None:
+    for name in names:
+        near = _core.near_field(name)
+        if near is not None and near not in names:
+            warnings.warn(f"people column {name!r} is not a field; did you mean {near!r}?", UserWarning, stacklevel=4)
+
+
+def _rename(names: list[str], columns: Mapping[str, str] | None) -> list[str]:
+    if columns is None:
+        return names
+    if not isinstance(columns, Mapping):
+        raise TypeError(f"columns must be a dict of {{column in the input: field}}, got {type(columns).__name__}")
+    return [columns.get(n, n) for n in names]
+
+
+def to_native(people: PeopleLike, columns: Mapping[str, str] | None = None) -> tuple[Any, pd.DataFrame | None, Any]:
+    """People in any accepted form as the engine's checked :class:`pairwell._core.People`.
+
+    Returns ``(native, frame, source)``: ``frame`` is the input as a DataFrame when it already
+    is one (else ``None``), ``source`` the table read (for extra columns). ``columns`` renames
+    input columns to fields first (``{"Employee ID": "id"}``). Raises :class:`CohortError` with
+    every problem in ``.problems``.
+    """
+    if isinstance(people, (str, os.PathLike)):
+        people = _read_file(Path(people))
+    people = _as_table(people)
+    kind = type(people).__module__.split(".")[0]
+    if isinstance(people, pd.DataFrame):
+        names = [str(c) for c in people.columns]
+        if len(set(names)) != len(names):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            raise CohortError(f"people has duplicate column names: {', '.join(map(repr, dupes))}")
+        renamed = _rename(names, columns)
+        _warn_near_misses(renamed)
+        data = {new: people[old].to_numpy() for old, new in zip(names, renamed) if new in FIELDS}
+        return _core.People.from_columns(data, len(people)), people, people
+    if kind == "polars":
+        names = list(people.columns)
+        renamed = _rename(names, columns)
+        _warn_near_misses(renamed)
+        data = {new: people.get_column(old).to_list() for old, new in zip(names, renamed) if new in FIELDS}
+        return _core.People.from_columns(data, people.height), None, people
+    if type(people).__module__.startswith("pyarrow"):
+        data, rows, names = _columns_of_arrow(people)
+        renamed = _rename(names, columns)
+        _warn_near_misses(renamed)
+        data = {new: data[old] for old, new in zip(names, renamed) if new in FIELDS}
+        return _core.People.from_columns(data, rows), None, people
+    if isinstance(people, Sequence) and not isinstance(people, (str, bytes)):
+        if not all(isinstance(p, Mapping) for p in people):
+            raise TypeError(
+                "people must be a DataFrame, an Arrow or polars table, a list of dicts, or a path to a "
+                f"people file; got a sequence of {', '.join(sorted({type(p).__name__ for p in people}))}"
+            )
+        keys = list(dict.fromkeys(k for p in people for k in p))
+        renamed = _rename([str(k) for k in keys], columns)
+        _warn_near_misses(renamed)
+        records = people
+        if columns is not None:
+            records = [{columns.get(k, k): v for k, v in p.items()} for p in people]
+        return _core.People.from_records(records), None, records
+    raise TypeError(
+        "people must be a DataFrame, an Arrow or polars table, a list of dicts, or a path to a people file; "
+        f"got {type(people).__name__}"
+    )
+
+
+def _frame(native: Any, source: Any, columns: Mapping[str, str] | None) -> pd.DataFrame:
+    """The DataFrame users see: the schema fields as the engine read them, then extra columns."""
+    clean = pd.DataFrame(native.columns(), columns=list(FIELDS))
+    if source is None:
+        return clean
+    if isinstance(source, pd.DataFrame):
+        frame = source
+    elif type(source).__module__.split(".")[0] == "polars" or type(source).__module__.startswith("pyarrow"):
+        frame = source.to_pandas()
     else:
-        raise CohortError(
-            f"people must be a DataFrame, a list of dicts, or a path to a CSV or JSON file; got {type(people).__name__}"
-        )
-    if not raw:
-        raise CohortError("the cohort is empty: no people were given")
-    records = [_record(i, r) for i, r in enumerate(raw)]
-    clean = pd.DataFrame.from_records(records, columns=list(FIELDS))
-    extra = [c for c in frame.columns if c not in FIELDS]
-    for column in extra:
-        clean[column] = frame[column].to_numpy()
+        frame = pd.DataFrame(list(source))
+    rename = dict(columns or {})
+    rows = native.rows()
+    for column in frame.columns:
+        if rename.get(column, column) not in FIELDS and column not in clean.columns:
+            clean[column] = frame[column].to_numpy()[rows]
     return clean
 
 
-def to_engine_json(people: pd.DataFrame) -> str:
-    """The engine's input: the schema fields of an already-read people table, as JSON text."""
-    records = people[list(FIELDS)].to_dict("records")
-    for record in records:
-        for field in _OPTIONAL_STR:  # pandas' string columns hold None as NaN
-            if _missing(record[field]):
-                record[field] = None
-    return json.dumps(records, allow_nan=False)
+def read_people(people: PeopleLike, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The people as a DataFrame, from any accepted form (see :mod:`pairwell.people`).
+
+    Fields are checked and decoded by the engine (CSV encodings, defaults for missing optional
+    fields); extra columns are kept. ``columns`` renames input columns to fields. Raises
+    :class:`pairwell.CohortError` listing every problem (``.problems``).
+    """
+    native, _, source = to_native(people, columns)
+    for warning in native.warnings():
+        warnings.warn(warning, UserWarning, stacklevel=2)
+    return _frame(native, source, columns)
 
 
-def _encode(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, Mapping):
-        return ";".join(f"{k}:{v:g}" if isinstance(v, float) else f"{k}:{v}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def write_people_csv(people: PeopleLike, path: str | os.PathLike[str]) -> None:
-    """Write people as CSV in the spreadsheet-friendly encoding that :func:`read_people` reads."""
-    frame = read_people(people)
-    frame.map(_encode).to_csv(path, index=False)
+def write_people_csv(
+    people: PeopleLike, path: str | os.PathLike[str], columns: Mapping[str, str] | None = None
+) -> None:
+    """Write people as CSV in the encoding that :func:`read_people` reads back unchanged."""
+    native, _, source = to_native(people, columns)
+    text = pd.DataFrame(native.text_columns(), columns=list(FIELDS))
+    extra = _frame(native, source, columns).drop(columns=list(FIELDS))
+    # Every cell quoted: a bare carriage return would otherwise end the row.
+    pd.concat([text, extra], axis=1).to_csv(path, index=False, quoting=csv.QUOTE_ALL)

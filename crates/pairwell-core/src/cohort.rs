@@ -2,13 +2,16 @@
 //!
 //! A [`Person`] is one record of the people table (see the README for every field). A
 //! [`Cohort`] is a validated set of people: unique ids, finite levels, known managers, no
-//! manager cycles. It numbers the reporting tree depth-first, so that everyone a person manages, at
-//! any depth, has a contiguous range of numbers after theirs: "is A above B?" is two comparisons.
+//! manager cycles, every problem reported at once. It numbers the reporting tree depth-first,
+//! so that everyone a person manages, at any depth, has a contiguous range of numbers after
+//! theirs: "is A above B?" is two comparisons.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+
+use crate::people::{Problem, Problems, PROFICIENCY, TIMEZONES};
 
 /// An opt-in to one side of one program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -77,9 +80,9 @@ pub struct Person {
     /// Department or function this person works in.
     #[serde(default)]
     pub department: String,
-    /// UTC offset in hours.
+    /// UTC offset in hours; `None` when unknown (no time-zone penalty, no time-zone rule).
     #[serde(default)]
-    pub timezone: f64,
+    pub timezone: Option<f64>,
     /// Languages this person works in.
     #[serde(default)]
     pub languages: Vec<String>,
@@ -104,7 +107,7 @@ impl Person {
             target: None,
             manager: None,
             department: String::new(),
-            timezone: 0.0,
+            timezone: None,
             languages: Vec::new(),
             roles: Vec::new(),
             capacity: 1,
@@ -124,54 +127,45 @@ impl Person {
     }
 }
 
-/// Input that does not describe a valid cohort.
+/// Input that does not describe a valid cohort: every problem found, each naming the row, the
+/// id and the field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CohortError {
-    /// No people at all.
-    #[error("the cohort is empty: no people were given")]
-    Empty,
-    /// An empty id.
-    #[error("person at position {index} has an empty id")]
-    EmptyId {
-        /// Position in the input.
-        index: usize,
-    },
-    /// Two people with the same id.
-    #[error("duplicate id {id:?} (positions {first} and {second})")]
-    DuplicateId {
-        /// The id.
-        id: String,
-        /// Position of its first occurrence.
-        first: usize,
-        /// Position of its second occurrence.
-        second: usize,
-    },
-    /// A numeric field that is NaN or infinite, or out of its range.
-    #[error("person {id:?}: field {field:?} is {value}, {expected}")]
-    BadNumber {
-        /// The person.
-        id: String,
-        /// The field (`level`, `timezone`, `skills.python`, ...).
-        field: String,
-        /// The value found.
-        value: f64,
-        /// What was expected.
-        expected: &'static str,
-    },
-    /// A manager id that names nobody in the cohort.
-    #[error("person {id:?}: manager {manager:?} is not an id in the cohort")]
-    UnknownManager {
-        /// The person.
-        id: String,
-        /// The unknown manager id.
-        manager: String,
-    },
-    /// Managers that form a loop.
-    #[error("manager cycle: {}", cycle.join(" -> "))]
-    ManagerCycle {
-        /// The ids around the loop, the first repeated at the end.
-        cycle: Vec<String>,
-    },
+#[error("{0}")]
+pub struct CohortError(pub Problems);
+
+impl CohortError {
+    /// The problems, in the order found.
+    #[must_use]
+    pub fn problems(&self) -> &[Problem] {
+        &self.0.list
+    }
+}
+
+/// What to do with a manager id that names nobody in the cohort.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownManager {
+    /// Every unknown manager is a problem (the default).
+    #[default]
+    Error,
+    /// The person is the top of their known chain; a warning says so.
+    Ignore,
+}
+
+/// How a cohort is built from people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CohortOptions {
+    /// Compare skill, goal, expertise, language, department and target names trimmed and
+    /// Unicode-case-folded.
+    pub normalize: bool,
+    /// See [`UnknownManager`].
+    pub unknown_manager: UnknownManager,
+}
+
+impl Default for CohortOptions {
+    fn default() -> Self {
+        CohortOptions { normalize: true, unknown_manager: UnknownManager::Error }
+    }
 }
 
 /// A validated cohort: people plus the indexes the rules need.
@@ -185,43 +179,103 @@ pub struct Cohort {
     /// number of the people below them: `span[a].0..span[a].1` are the numbers of `a` and of
     /// everyone `a` manages, directly or not.
     span: Vec<(u32, u32)>,
+    /// What was tolerated on the way (unknown managers under `unknown_manager = "ignore"`).
+    warnings: Vec<String>,
 }
 
 impl Cohort {
-    /// Validates `people`: ids unique and non-empty, numbers finite and in range, managers
-    /// known, no manager cycles.
+    /// Validates `people` with the default options: see [`Cohort::with_options`].
     ///
     /// # Errors
-    /// The first [`CohortError`] found, naming the field and the id.
+    /// Every problem found, as a [`CohortError`].
     pub fn new(people: Vec<Person>) -> Result<Cohort, CohortError> {
+        Cohort::with_options(people, &[], CohortOptions::default())
+    }
+
+    /// Validates `people`: ids unique and non-empty, numbers finite and in range, managers
+    /// known (or ignored, per `options`), no manager cycles; a person who is their own manager
+    /// is the top of their chain. `rows` gives each person's row in the input for messages
+    /// (empty: the position). With `options.normalize`, names are compared folded.
+    ///
+    /// # Errors
+    /// Every problem found, as a [`CohortError`].
+    pub fn with_options(people: Vec<Person>, rows: &[usize], options: CohortOptions) -> Result<Cohort, CohortError> {
+        let row = |i: usize| rows.get(i).copied().unwrap_or(i);
+        let mut problems = Problems::default();
         if people.is_empty() {
-            return Err(CohortError::Empty);
+            problems.push(Problem {
+                row: None,
+                id: None,
+                field: None,
+                message: "the cohort is empty: no people were given".into(),
+            });
         }
         let mut index = HashMap::with_capacity(people.len());
         for (i, p) in people.iter().enumerate() {
+            check_person(p, row(i), &mut problems);
             if p.id.is_empty() {
-                return Err(CohortError::EmptyId { index: i });
+                continue;
             }
             if let Some(first) = index.insert(p.id.clone(), i) {
-                return Err(CohortError::DuplicateId { id: p.id.clone(), first, second: i });
+                index.insert(p.id.clone(), first);
+                problems.push(Problem {
+                    row: Some(row(i)),
+                    id: Some(p.id.clone()),
+                    field: Some("id".into()),
+                    message: format!("duplicate id (first at row {})", row(first)),
+                });
             }
-            check_numbers(p)?;
         }
+        let mut warnings = Vec::new();
         let mut manager = Vec::with_capacity(people.len());
-        for p in &people {
-            manager.push(match &p.manager {
-                None => None,
-                Some(m) if m.is_empty() => None,
-                Some(m) => Some(
-                    *index
-                        .get(m)
-                        .ok_or_else(|| CohortError::UnknownManager { id: p.id.clone(), manager: m.clone() })?,
-                ),
+        for (i, p) in people.iter().enumerate() {
+            manager.push(match p.manager.as_deref() {
+                None | Some("") => None,
+                Some(m) if m == p.id => None,
+                Some(m) => match index.get(m) {
+                    Some(&boss) => Some(boss),
+                    None => {
+                        let message = format!("manager '{m}' is not in the cohort");
+                        match options.unknown_manager {
+                            UnknownManager::Error => problems.push(Problem {
+                                row: Some(row(i)),
+                                id: Some(p.id.clone()),
+                                field: Some("manager".into()),
+                                message,
+                            }),
+                            UnknownManager::Ignore => warnings.push(format!(
+                                "row {} (id '{}'): {message}; they are the top of their known chain",
+                                row(i),
+                                p.id
+                            )),
+                        }
+                        None
+                    }
+                },
             });
         }
-        depths(&people, &manager)?;
+        if !problems.is_empty() {
+            return Err(CohortError(problems));
+        }
+        depths(&people, &manager).map_err(|cycle| {
+            let mut p = Problems::default();
+            p.push(Problem {
+                row: None,
+                id: None,
+                field: Some("manager".into()),
+                message: format!("manager cycle: {}", cycle.join(" -> ")),
+            });
+            CohortError(p)
+        })?;
+        let people = if options.normalize { normalized(people) } else { people };
         let span = tree_order(&manager);
-        Ok(Cohort { people, index, manager, span })
+        Ok(Cohort { people, index, manager, span, warnings })
+    }
+
+    /// What was tolerated while building the cohort.
+    #[must_use]
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The people, in input order.
@@ -267,20 +321,29 @@ impl Cohort {
     }
 }
 
-fn check_numbers(p: &Person) -> Result<(), CohortError> {
-    let bad = |field: String, value: f64, expected| CohortError::BadNumber { id: p.id.clone(), field, value, expected };
+/// The checks of one person that need no one else: a non-empty id, a finite level, a time
+/// zone that exists, proficiencies from 0 to 5.
+pub(crate) fn check_person(p: &Person, row: usize, problems: &mut Problems) {
+    let mut bad = |field: String, message: String| {
+        let id = (!p.id.is_empty()).then(|| p.id.clone());
+        problems.push(Problem { row: Some(row), id, field: Some(field), message });
+    };
+    if p.id.is_empty() {
+        bad("id".into(), "is missing".into());
+    }
     if !p.level.is_finite() {
-        return Err(bad("level".into(), p.level, "expected a finite number"));
+        bad("level".into(), format!("is {}, expected a finite number", p.level));
     }
-    if !p.timezone.is_finite() || !(-12.0..=14.0).contains(&p.timezone) {
-        return Err(bad("timezone".into(), p.timezone, "expected a UTC offset in hours, -12 to 14"));
-    }
-    for (skill, &value) in &p.skills {
-        if !(0.0..=5.0).contains(&value) {
-            return Err(bad(format!("skills.{skill}"), value, "expected a proficiency from 0 to 5"));
+    if let Some(tz) = p.timezone {
+        if !TIMEZONES.contains(&tz) {
+            bad("timezone".into(), format!("is {tz}, expected a UTC offset in hours, -12 to 14"));
         }
     }
-    Ok(())
+    for (skill, &value) in &p.skills {
+        if !PROFICIENCY.contains(&value) {
+            bad(format!("skills.{skill}"), format!("is {value}, expected a proficiency from 0 to 5"));
+        }
+    }
 }
 
 /// Each person's number in a depth-first walk of the reporting forest (tops in input order, then
@@ -323,8 +386,42 @@ fn tree_order(manager: &[Option<usize>]) -> Vec<(u32, u32)> {
     (0..n).map(|i| (order[i], order[i] + size[i])).collect()
 }
 
-/// Depth of everyone in the reporting tree, or the first manager cycle found.
-fn depths(people: &[Person], manager: &[Option<usize>]) -> Result<Vec<u32>, CohortError> {
+/// `name` trimmed and Unicode-case-folded (full case folding, as `str.casefold` does).
+#[must_use]
+pub fn fold(name: &str) -> String {
+    caseless::default_case_fold_str(name.trim())
+}
+
+/// `people` with every skill, goal, expertise, language, department and target name folded.
+fn normalized(mut people: Vec<Person>) -> Vec<Person> {
+    let mut cache: HashMap<String, String> = HashMap::new();
+    let mut f = |s: &mut String| {
+        if let Some(folded) = cache.get(s.as_str()) {
+            s.clone_from(folded);
+        } else {
+            let folded = fold(s);
+            cache.insert(std::mem::replace(s, folded.clone()), folded);
+        }
+    };
+    for p in &mut people {
+        if !p.skills.is_empty() {
+            let mut skills = BTreeMap::new();
+            for (mut k, v) in std::mem::take(&mut p.skills) {
+                f(&mut k);
+                let slot = skills.entry(k).or_insert(v);
+                *slot = f64::max(*slot, v);
+            }
+            p.skills = skills;
+        }
+        p.goals.iter_mut().chain(&mut p.expertise).chain(&mut p.languages).for_each(&mut f);
+        p.target.iter_mut().for_each(&mut f);
+        f(&mut p.department);
+    }
+    people
+}
+
+/// Depth of everyone in the reporting tree, or the ids around the first manager cycle found.
+fn depths(people: &[Person], manager: &[Option<usize>]) -> Result<Vec<u32>, Vec<String>> {
     const UNKNOWN: u32 = u32::MAX;
     let mut depth = vec![UNKNOWN; people.len()];
     let mut on_path = vec![false; people.len()];
@@ -340,7 +437,7 @@ fn depths(people: &[Person], manager: &[Option<usize>]) -> Result<Vec<u32>, Coho
                 let from = path.iter().position(|&p| p == x).unwrap_or(0);
                 let mut cycle: Vec<String> = path[from..].iter().map(|&p: &usize| people[p].id.clone()).collect();
                 cycle.push(people[x].id.clone());
-                return Err(CohortError::ManagerCycle { cycle });
+                return Err(cycle);
             }
             on_path[x] = true;
             path.push(x);

@@ -3,6 +3,7 @@
 //!
 //! - [`solve`]: the exact assignment solver (shortest augmenting path with dual potentials),
 //!   with capacities, forbidden pairs, an unmatched-allowed mode and an optimality certificate.
+//! - [`people`]: the people schema, written once: fields, cell checks, every problem at once.
 //! - [`cohort`]: people records and the validated organisation they form.
 //! - [`program`]: the three programs, their presets and the config that overrides them.
 //! - [`score`]: the five score components of a giver → receiver pair.
@@ -22,6 +23,7 @@ pub mod cohort;
 pub mod matching;
 pub mod memory;
 pub mod metrics;
+pub mod people;
 pub mod program;
 pub mod rng;
 pub mod rules;

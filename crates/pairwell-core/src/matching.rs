@@ -7,6 +7,7 @@
 //! people may stay unmatched. The [`MatchResult`] keeps what it needs to explain any pair and
 //! to prove its total optimal.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use ndarray::Array2;
@@ -15,10 +16,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::cancel::{Cancelled, Token};
 use crate::cohort::{Cohort, CohortError, Person};
+use crate::people::People;
 use crate::program::{Config, ConfigError, Program, Settings};
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 use crate::solve::{self, Assignment, CertificateError, SolveError, SolveOptions};
+
+/// Columns of the pairs table, in order.
+pub const PAIR_COLUMNS: [&str; 13] = [
+    "giver",
+    "receiver",
+    "score",
+    "skills",
+    "seniority",
+    "goals",
+    "expertise",
+    "reciprocity",
+    "logistics",
+    "timezone_gap",
+    "shared_language",
+    "gap",
+    "pinned",
+];
+
+/// Columns of the unmatched table, in order.
+pub const UNMATCHED_COLUMNS: [&str; 4] = ["id", "side", "reason", "detail"];
 
 /// Why a matching could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -126,8 +148,9 @@ pub struct Unmatched {
     pub side: Side,
     /// Why.
     pub reason: Reason,
-    /// How many partners each rule excluded, e.g. `"3 reporting_chain, 1 seniority_gap"`.
-    pub detail: String,
+    /// How many partners each rule excluded, by rule name (`reporting_chain`, ...), and how
+    /// many were `eligible` (allowed, or taken by a pin); empty when nobody is on the other side.
+    pub detail: BTreeMap<String, usize>,
 }
 
 /// Everything known about one giver → receiver pair.
@@ -164,6 +187,9 @@ pub struct MatchResult {
     pub unmatched: Vec<Unmatched>,
     /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities.
     pub total: f64,
+    /// What was tolerated or is worth knowing: unknown managers ignored, a side nobody opted
+    /// into, exact duplicate rows dropped.
+    pub warnings: Vec<String>,
     /// Wall time of scoring and rules, in seconds.
     pub scoring_seconds: f64,
     /// Wall time of the solver, in seconds.
@@ -193,8 +219,19 @@ pub struct MatchResult {
 /// cycles...), an invalid config, unknown ids in `never` or `pin`, or a pin that breaks a rule
 /// or a capacity.
 pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
+    match_read(People { people, ..People::default() }, program, config)
+}
+
+/// [`match_people`] for people read by [`crate::people::PeopleReader`]: messages name their
+/// input rows, and the reader's warnings come out in [`MatchResult::warnings`].
+///
+/// # Errors
+/// As [`match_people`].
+pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
-    let cohort = Cohort::new(people)?;
+    let People { people, rows, mut warnings } = people;
+    let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
+    warnings.extend_from_slice(cohort.warnings());
     let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
         pairs
             .iter()
@@ -218,6 +255,16 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     };
     let givers = side(program.giver_role());
     let receivers = side(program.receiver_role());
+    for (ids, role) in [(&givers, program.giver_role()), (&receivers, program.receiver_role())] {
+        if ids.is_empty() {
+            warnings.push(format!(
+                "nobody opted into the role '{}' (column 'roles'): {} has no {} side, so nobody is matched",
+                role.name(),
+                program.name(),
+                if role == program.giver_role() { "giver" } else { "receiver" },
+            ));
+        }
+    }
 
     // Scores and rules of every pair, one giver per task; a cancelled run skips the rest.
     let clock = Instant::now();
@@ -256,7 +303,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     for ((gi, ri), rule) in rules.indexed_iter_mut() {
         let filled_by_pins = capacities[gi] == 0 && people[givers[gi]].capacity > 0;
         if rule.is_none() && (!receiver_free[ri] || filled_by_pins) {
-            *rule = Some(Rule::Pinned);
+            *rule = Some(Rule::TakenByPin);
         }
     }
     // Pinned receivers and pairs with any rule are forbidden in the solver's problem.
@@ -280,6 +327,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         settings,
         pairs: Vec::new(),
         unmatched,
+        warnings,
         total: 0.0,
         scoring_seconds,
         solving_seconds,
@@ -356,11 +404,11 @@ fn unmatched(
         receiver_has[r] = true;
     }
     let explain = |id: &str, side, lane: &mut dyn Iterator<Item = &Option<Rule>>| {
-        let mut counts: std::collections::BTreeMap<Rule, usize> = std::collections::BTreeMap::new();
+        let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
         let mut open = 0;
         for rule in lane {
             match rule {
-                None | Some(Rule::Pinned) => open += 1,
+                None | Some(Rule::TakenByPin) => open += 1,
                 Some(rule) => *counts.entry(*rule).or_default() += 1,
             }
         }
@@ -371,12 +419,11 @@ fn unmatched(
         } else {
             Reason::NoEligiblePartner
         };
-        let mut parts: Vec<String> = Vec::new();
+        let mut detail: BTreeMap<String, usize> =
+            counts.iter().map(|(rule, &n)| (rule.name().to_string(), n)).collect();
         if open > 0 {
-            parts.push(format!("{open} eligible"));
+            detail.insert("eligible".into(), open);
         }
-        parts.extend(counts.iter().map(|(rule, n)| format!("{n} {}", rule.name())));
-        let detail = if parts.is_empty() { "nobody on the other side".to_string() } else { parts.join(", ") };
         Unmatched { id: id.to_string(), side, reason, detail }
     };
     let mut out = Vec::new();
@@ -385,7 +432,6 @@ fn unmatched(
             let mut u = explain(&people[g].id, Side::Giver, &mut rules.row(gi).iter());
             if people[g].capacity == 0 {
                 u.reason = Reason::NoCapacity;
-                u.detail = format!("capacity 0; {}", u.detail);
             }
             out.push(u);
         }

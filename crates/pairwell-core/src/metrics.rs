@@ -99,8 +99,9 @@ impl MatchResult {
         let n_receivers = self.receivers.len();
         let share = |k: usize, of: usize| if of == 0 { f64::NAN } else { k as f64 / of as f64 };
         // A receiver's allowed givers are those no rule forbids, pins aside.
-        let allowed =
-            |g: usize, r: usize| matches!(self.rules[[g, r]], None | Some(Rule::Pinned)) || self.pins.contains(&(g, r));
+        let allowed = |g: usize, r: usize| {
+            matches!(self.rules[[g, r]], None | Some(Rule::TakenByPin)) || self.pins.contains(&(g, r))
+        };
         let in_top3 = all
             .iter()
             .filter(|&&(g, r)| {

@@ -19,7 +19,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Role;
+use crate::cohort::{CohortOptions, Role, UnknownManager};
 
 /// A workplace relationship pairwell can match for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,7 +89,9 @@ impl Program {
             weights,
             window,
             gap_bounds,
-            same_department: true,
+            allow_same_department: true,
+            normalize: true,
+            unknown_manager: UnknownManager::Error,
             never: Vec::new(),
             pin: Vec::new(),
             min_score: 0.0,
@@ -164,6 +166,45 @@ pub struct WeightsOverride {
 /// A `[giver, receiver]` pair of ids.
 pub type IdPair = [String; 2];
 
+/// An id as config may give it: text, or a whole number.
+struct IdVisitor;
+
+impl serde::de::Visitor<'_> for IdVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id (text or a whole number)")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+}
+
+/// One id, text or a whole number.
+#[derive(Clone, Debug, PartialEq)]
+struct Id(String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(IdVisitor).map(Id)
+    }
+}
+
+/// `never` and `pin` lists whose ids may be whole numbers.
+fn id_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IdPair>>, D::Error> {
+    let pairs: Option<Vec<[Id; 2]>> = Option::deserialize(d)?;
+    Ok(pairs.map(|v| v.into_iter().map(|[Id(g), Id(r)]| [g, r]).collect()))
+}
+
 /// What a user may override; every key is optional and unknown keys are errors.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -175,10 +216,18 @@ pub struct Config {
     /// Hard bounds on the seniority gap `[low, high]`; pairs outside are never made.
     pub gap_bounds: Option<[f64; 2]>,
     /// Whether giver and receiver may work in the same department (default true).
+    pub allow_same_department: Option<bool>,
+    /// The old name of `allow_same_department` (deprecated; bindings warn).
     pub same_department: Option<bool>,
+    /// Compare names trimmed and case-folded (default true).
+    pub normalize: Option<bool>,
+    /// What a manager id naming nobody in the cohort does (default `error`).
+    pub unknown_manager: Option<UnknownManager>,
     /// `[giver, receiver]` pairs that must never be made.
+    #[serde(default, deserialize_with = "id_pairs")]
     pub never: Option<Vec<IdPair>>,
     /// `[giver, receiver]` pairs that must be made.
+    #[serde(default, deserialize_with = "id_pairs")]
     pub pin: Option<Vec<IdPair>>,
     /// Pairs scoring below this are never made (people stay unmatched instead).
     pub min_score: Option<f64>,
@@ -281,7 +330,11 @@ pub struct Settings {
     /// Hard gap bounds.
     pub gap_bounds: [f64; 2],
     /// Whether same-department pairs are allowed.
-    pub same_department: bool,
+    pub allow_same_department: bool,
+    /// Whether names are compared trimmed and case-folded.
+    pub normalize: bool,
+    /// What an unknown manager id does.
+    pub unknown_manager: UnknownManager,
     /// Pairs never made.
     pub never: Vec<IdPair>,
     /// Pairs always made.
@@ -322,7 +375,17 @@ impl Settings {
         }
         s.window = config.window.unwrap_or(s.window);
         s.gap_bounds = config.gap_bounds.unwrap_or(s.gap_bounds);
-        s.same_department = config.same_department.unwrap_or(s.same_department);
+        if config.same_department.is_some() && config.allow_same_department.is_some() {
+            return Err(ConfigError::OutOfRange {
+                key: "same_department",
+                value: "given with allow_same_department".into(),
+                expected: "only allow_same_department (same_department is its deprecated old name)",
+            });
+        }
+        s.allow_same_department =
+            config.allow_same_department.or(config.same_department).unwrap_or(s.allow_same_department);
+        s.normalize = config.normalize.unwrap_or(s.normalize);
+        s.unknown_manager = config.unknown_manager.unwrap_or(s.unknown_manager);
         s.never = config.never.clone().unwrap_or_default();
         s.pin = config.pin.clone().unwrap_or_default();
         s.min_score = config.min_score.unwrap_or(s.min_score);
@@ -331,7 +394,18 @@ impl Settings {
         s.language_weight = config.language_weight.unwrap_or(s.language_weight);
         s.require_shared_language = config.require_shared_language.unwrap_or(s.require_shared_language);
         s.check()?;
+        // Weights count only relative to each other: scaled so the largest is 1, a sum of
+        // huge weights cannot overflow.
+        let largest = s.weights.to_array().into_iter().fold(0.0, f64::max);
+        let [skills, seniority, goals, expertise, reciprocity] = s.weights.to_array().map(|w| w / largest);
+        s.weights = Weights { skills, seniority, goals, expertise, reciprocity };
         Ok(s)
+    }
+
+    /// How the cohort is built under these settings.
+    #[must_use]
+    pub fn cohort_options(&self) -> CohortOptions {
+        CohortOptions { normalize: self.normalize, unknown_manager: self.unknown_manager }
     }
 
     fn check(&self) -> Result<(), ConfigError> {
@@ -346,7 +420,7 @@ impl Settings {
                 return out(key, value.to_string(), "expected a finite number >= 0");
             }
         }
-        if w.iter().sum::<f64>() <= 0.0 {
+        if w.iter().all(|&x| x <= 0.0) {
             return out("weights", format!("{w:?}"), "expected at least one positive weight");
         }
         for (key, [lo, hi]) in [("window", self.window), ("gap_bounds", self.gap_bounds)] {

@@ -2,7 +2,7 @@
 //!
 //! Always on: the same person, a pair inside one reporting chain (either manages the other,
 //! at any depth), a seniority gap outside the program's hard bounds. From config:
-//! `same_department = false`, `never` pairs, `max_timezone_gap`, `require_shared_language`
+//! `allow_same_department = false`, `never` pairs, `max_timezone_gap`, `require_shared_language`
 //! and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
 //! [`Rule`].
 
@@ -32,7 +32,7 @@ pub enum Rule {
     /// No language in common and config requires one.
     NoSharedLanguage,
     /// A pin already takes the receiver, or every slot of the giver.
-    Pinned,
+    TakenByPin,
     /// Scores below config `min_score`.
     BelowMinScore,
 }
@@ -50,7 +50,7 @@ impl Rule {
             Rule::Never => "never",
             Rule::TimezoneGap => "timezone_gap",
             Rule::NoSharedLanguage => "no_shared_language",
-            Rule::Pinned => "pinned",
+            Rule::TakenByPin => "taken_by_pin",
             Rule::BelowMinScore => "below_min_score",
         }
     }
@@ -91,7 +91,7 @@ impl Rules {
             Some(Rule::ReportingChain)
         } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
             Some(Rule::SeniorityGap)
-        } else if !s.same_department && scorer.same_department(giver, receiver) {
+        } else if !s.allow_same_department && scorer.same_department(giver, receiver) {
             Some(Rule::SameDepartment)
         } else if !self.never.is_empty() && self.never.binary_search(&(giver, receiver)).is_ok() {
             Some(Rule::Never)

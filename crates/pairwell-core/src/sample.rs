@@ -275,7 +275,7 @@ fn person(rng: &mut Rng, id: String, d: &Draft, name: &impl Fn(usize) -> String)
         target,
         manager: d.manager.map(name),
         department: dept.name.to_string(),
-        timezone,
+        timezone: Some(timezone),
         languages,
         roles,
         capacity,
@@ -332,7 +332,7 @@ mod tests {
             );
         }
         assert!(people.iter().all(|p| (1..=3).contains(&p.capacity)));
-        assert!(people.iter().all(|p| HUBS.iter().any(|h| h.0 == p.timezone) && !p.languages.is_empty()));
+        assert!(people.iter().all(|p| HUBS.iter().any(|h| Some(h.0) == p.timezone) && !p.languages.is_empty()));
     }
 
     #[test]

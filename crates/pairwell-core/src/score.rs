@@ -66,7 +66,7 @@ pub struct PairScore {
     pub components: Components,
     /// Time-zone and language factor in `[0, 1]`.
     pub logistics: f64,
-    /// Time-zone distance in hours (0 to 12).
+    /// Time-zone distance in hours (0 to 12; NaN when either time zone is unknown).
     pub timezone_gap: f64,
     /// Whether the two share a language (true when either lists none).
     pub shared_language: bool,
@@ -123,7 +123,7 @@ const NO_TARGET: u32 = u32::MAX;
 #[derive(Clone, Copy, Debug)]
 struct Profile {
     level: f64,
-    timezone: f64,
+    timezone: Option<f64>,
     /// How many (distinct) goals, the denominator of the shares.
     goal_count: f64,
     /// This person's goals: `Scorer::goals[goals.0..goals.1]`.
@@ -419,14 +419,21 @@ impl Scorer {
             reciprocity: share(taught as f64, g.goal_count),
         };
 
-        // Offsets are within -12..=14, so the distance is mostly below 24 already.
-        let d = (g.timezone - r.timezone).abs();
-        let d = if d < 24.0 { d } else { d % 24.0 };
-        let timezone_gap = d.min(24.0 - d);
+        // Offsets are within -12..=14, so the distance is mostly below 24 already. An unknown
+        // time zone costs nothing: its gap is NaN, which no limit rejects.
+        let timezone_gap = match (g.timezone, r.timezone) {
+            (Some(a), Some(b)) => {
+                let d = (a - b).abs();
+                let d = if d < 24.0 { d } else { d % 24.0 };
+                d.min(24.0 - d)
+            }
+            _ => f64::NAN,
+        };
         let shared_language =
             g.speaks_none || r.speaks_none || giver.speaks().any(|(word, bits)| teaches_speaks[word] & bits != 0);
-        let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
-            * if shared_language { 1.0 } else { 1.0 - s.language_weight };
+        let known_gap = if timezone_gap.is_nan() { 0.0 } else { timezone_gap };
+        let logistics =
+            (1.0 - s.timezone_weight * known_gap / 12.0) * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let mean = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>() / self.weight_sum;
         PairScore {
             score: (mean * logistics).clamp(0.0, 1.0),

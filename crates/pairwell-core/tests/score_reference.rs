@@ -25,7 +25,7 @@ const CAN_TEACH: f64 = 3.0;
 
 struct Profile {
     level: f64,
-    timezone: f64,
+    timezone: Option<f64>,
     skills: Vec<(u32, f64)>,
     goals: Vec<u32>,
     expertise: Vec<u32>,
@@ -153,11 +153,17 @@ impl Reference {
             expertise: share(overlap(&r.goals, &g.expertise) as f64, r.goals.len()),
             reciprocity: share(taught as f64, g.goals.len()),
         };
-        let d = (g.timezone - r.timezone).abs() % 24.0;
-        let timezone_gap = d.min(24.0 - d);
+        // An unknown time zone: a NaN gap and no penalty.
+        let timezone_gap = match (g.timezone, r.timezone) {
+            (Some(a), Some(b)) => {
+                let d = (a - b).abs() % 24.0;
+                d.min(24.0 - d)
+            }
+            _ => f64::NAN,
+        };
         let shared_language =
             g.languages.is_empty() || r.languages.is_empty() || overlap(&g.languages, &r.languages) > 0;
-        let logistics = (1.0 - s.timezone_weight * timezone_gap / 12.0)
+        let logistics = (1.0 - s.timezone_weight * if timezone_gap.is_nan() { 0.0 } else { timezone_gap } / 12.0)
             * if shared_language { 1.0 } else { 1.0 - s.language_weight };
         let w = s.weights.to_array();
         let mean = components.to_array().iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / w.iter().sum::<f64>();
@@ -181,7 +187,9 @@ impl Reference {
             Some(Rule::ReportingChain)
         } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
             Some(Rule::SeniorityGap)
-        } else if !s.same_department && !people[g].department.is_empty() && people[g].department == people[r].department
+        } else if !s.allow_same_department
+            && !people[g].department.is_empty()
+            && people[g].department == people[r].department
         {
             Some(Rule::SameDepartment)
         } else if never.contains(&(g, r)) {
@@ -250,7 +258,7 @@ fn random_people(rng: &mut Rng, n: usize) -> Vec<Person> {
                 2 => Some("nowhere".to_string()),
                 _ => Some(pick(rng, &DEPARTMENTS[1..]).to_string()),
             };
-            p.timezone = amount(rng, 26.0) - 12.0;
+            p.timezone = (rng.below(8) != 0).then(|| amount(rng, 26.0) - 12.0);
             p.languages = some(rng, &languages, 3);
             p.roles = Role::ALL.into_iter().filter(|_| rng.below(2) == 0).collect();
             p
@@ -275,7 +283,7 @@ fn random_settings(rng: &mut Rng) -> Settings {
     let lo = amount(rng, 4.0) - 1.0;
     s.window = [lo, lo + amount(rng, 3.0)];
     s.gap_bounds = [lo - amount(rng, 3.0), lo + amount(rng, 8.0)];
-    s.same_department = rng.below(2) == 0;
+    s.allow_same_department = rng.below(2) == 0;
     s.min_score = amount(rng, 0.5);
     s.timezone_weight = amount(rng, 1.0);
     s.language_weight = amount(rng, 1.0);

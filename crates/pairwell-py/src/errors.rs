@@ -3,10 +3,13 @@
 
 use pairwell_core::matching::MatchError;
 use pairwell_core::memory::OutOfMemory;
+use pairwell_core::people::{Problem, Problems};
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use pyo3::PyTypeInfo;
 
 create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
 create_exception!(
@@ -76,17 +79,50 @@ impl From<CoreCertificateError> for Error {
 
 impl From<MatchError> for Error {
     fn from(e: MatchError) -> Self {
-        let msg = e.to_string();
+        let one = |field: Option<String>, message: String| Problems {
+            list: vec![Problem { row: None, id: None, field, message }],
+            more: 0,
+        };
         match e {
-            MatchError::Cohort(_) => Error(CohortError::new_err(msg)),
-            MatchError::UnknownId { key: "giver" | "receiver", .. } => Error(CohortError::new_err(msg)),
-            MatchError::Config(_) | MatchError::UnknownId { .. } | MatchError::Pin { .. } => {
-                Error(ConfigError::new_err(msg))
+            MatchError::Cohort(e) => Error(problems_error::<CohortError>(&e.0)),
+            MatchError::UnknownId { key: key @ ("giver" | "receiver"), .. } => {
+                Error(problems_error::<CohortError>(&one(Some(key.into()), e.to_string())))
+            }
+            MatchError::Config(pairwell_core::program::ConfigError::OutOfRange { key, .. })
+            | MatchError::UnknownId { key, .. } => {
+                Error(problems_error::<ConfigError>(&one(Some(key.into()), e.to_string())))
+            }
+            MatchError::Config(_) | MatchError::Pin { .. } => {
+                Error(problems_error::<ConfigError>(&one(None, e.to_string())))
             }
             MatchError::Solve(e) => e.into(),
-            MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(msg)),
+            MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(e.to_string())),
         }
     }
+}
+
+/// An exception of class `E` whose message sums `problems` up and whose `.problems` lists them
+/// as dicts `{"row", "id", "field", "message"}`.
+pub(crate) fn problems_error<E: PyTypeInfo>(problems: &Problems) -> PyErr {
+    let message = problems.to_string();
+    Python::attach(|py| {
+        let build = || -> PyResult<PyErr> {
+            let err = PyErr::from_type(E::type_object(py), message.clone());
+            let list = PyList::empty(py);
+            for p in &problems.list {
+                let d = PyDict::new(py);
+                d.set_item("row", p.row)?;
+                d.set_item("id", &p.id)?;
+                d.set_item("field", &p.field)?;
+                d.set_item("message", &p.message)?;
+                list.append(d)?;
+            }
+            err.value(py).setattr("problems", list)?;
+            err.value(py).setattr("more_problems", problems.more)?;
+            Ok(err)
+        };
+        build().unwrap_or_else(|e| e)
+    })
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

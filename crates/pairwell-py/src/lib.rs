@@ -8,8 +8,10 @@
 mod compute;
 mod errors;
 mod matching;
+mod people;
 mod sample;
 mod solve;
+mod sparse;
 
 use pyo3::prelude::*;
 
@@ -18,7 +20,9 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
+    sparse::register(m)?;
     matching::register(m)?;
+    people::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

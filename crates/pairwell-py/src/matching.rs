@@ -1,16 +1,18 @@
-//! Bindings of `pairwell_core::matching`: people and config arrive as JSON text (the Python
-//! layer normalises DataFrames, CSV and records into it), results leave as columns.
+//! Bindings of `pairwell_core::matching`: people arrive as a checked `People` object, config as
+//! a Python dict (read by serde, errors naming the key path) or TOML text; results leave as
+//! rows of Python values.
 
-use pairwell_core::cohort::Person;
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
 use pairwell_core::score::COMPONENTS;
+use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 
 use crate::compute;
-use crate::errors::{CohortError, ConfigError, Error};
+use crate::errors::{ConfigError, Error};
+use crate::people::PyPeople;
 
 /// `(method, pairs, metrics)`: one row of a comparison.
 type MethodRow<'py> = (&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>);
@@ -19,36 +21,51 @@ type MethodRow<'py> = (&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>
 #[pyclass(name = "NativeMatchResult", module = "pairwell._core", frozen)]
 pub(crate) struct PyMatchResult(pub(crate) MatchResult);
 
-/// Parses the people records (a JSON array of objects in the people schema).
-fn people_from_json(text: &str) -> PyResult<Vec<Person>> {
-    serde_json::from_str(text).map_err(|e| CohortError::new_err(format!("invalid people records: {e}")))
-}
-
-/// Parses a config from JSON (`format = "json"`) or TOML text.
-fn config_from(text: Option<&str>, format: &str) -> PyResult<Config> {
-    let parsed = match (text, format) {
-        (None, _) => Ok(Config::default()),
-        (Some(t), "toml") => Config::from_toml(t),
-        (Some(t), _) => Config::from_json(t),
+/// A config from a Python dict (serde through `pythonize`; errors name the key path) or TOML
+/// text; `None` is the preset.
+fn config_from(config: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
+    let parsed = match config {
+        None => Ok(Config::default()),
+        Some(c) if c.is_instance_of::<PyString>() => Config::from_toml(&c.extract::<String>()?),
+        Some(c) => {
+            let mut de = pythonize::Depythonizer::from_object(c);
+            serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                let path = e.path().to_string();
+                let inner = e.into_inner();
+                pairwell_core::program::ConfigError::Parse(if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("key '{path}': {inner}")
+                })
+            })
+        }
     };
     parsed.map_err(|e| Error::from(pairwell_core::matching::MatchError::from(e)).into())
 }
 
-/// Matches people for a program; see `pairwell.match`.
+/// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None.
 #[pyfunction]
-#[pyo3(signature = (people_json, program, config=None, config_format="json"))]
+#[pyo3(signature = (people, program, config=None))]
 fn match_people(
     py: Python<'_>,
-    people_json: &str,
+    people: &PyPeople,
     program: &str,
-    config: Option<&str>,
-    config_format: &str,
+    config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyMatchResult> {
-    let program: Program =
-        program.parse().map_err(|e: pairwell_core::program::ConfigError| ConfigError::new_err(e.to_string()))?;
-    let config = config_from(config, config_format)?;
-    let people = people_from_json(people_json)?;
-    let result = compute::run(py, || core::match_people(people, program, &config))?.map_err(Error::from)?;
+    let program: Program = program
+        .parse()
+        .map_err(|e: pairwell_core::program::ConfigError| Error::from(pairwell_core::matching::MatchError::from(e)))?;
+    let config = config_from(config)?;
+    if config.same_department.is_some() {
+        PyErr::warn(
+            py,
+            &py.get_type::<PyDeprecationWarning>(),
+            c"config key 'same_department' is deprecated: use 'allow_same_department' (same meaning)",
+            2,
+        )?;
+    }
+    let people = people.0.clone();
+    let result = compute::run(py, || core::match_read(people, program, &config))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
 }
 
@@ -91,11 +108,13 @@ fn pair_records<'py>(py: Python<'py>, pairs: &[Pair]) -> PyResult<Vec<Bound<'py,
 
 fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
+    // An empty side has no mean, minimum or share: None, never NaN.
+    let number = |x: f64| (!x.is_nan()).then_some(x);
     d.set_item("total", m.total)?;
-    d.set_item("mean_score", m.mean_score)?;
-    d.set_item("min_score", m.min_score)?;
-    d.set_item("matched", m.matched)?;
-    d.set_item("top3", m.top3)?;
+    d.set_item("mean_score", number(m.mean_score))?;
+    d.set_item("min_score", number(m.min_score))?;
+    d.set_item("matched", number(m.matched))?;
+    d.set_item("top3", number(m.top3))?;
     d.set_item("blocking_pairs", m.blocking_pairs)?;
     d.set_item("seconds", m.seconds)?;
     Ok(d)
@@ -113,6 +132,12 @@ impl PyMatchResult {
     #[getter]
     fn total(&self) -> f64 {
         self.0.total
+    }
+
+    /// What was tolerated or is worth knowing (unknown managers ignored, an empty side, exact
+    /// duplicate rows dropped).
+    fn warnings(&self) -> Vec<String> {
+        self.0.warnings.clone()
     }
 
     /// The resolved settings (preset plus config) as JSON text.
@@ -154,7 +179,7 @@ impl PyMatchResult {
             d.set_item("id", &u.id)?;
             d.set_item("side", u.side.name())?;
             d.set_item("reason", u.reason.text())?;
-            d.set_item("detail", &u.detail)
+            d.set_item("detail", u.detail.clone())
         })
     }
 

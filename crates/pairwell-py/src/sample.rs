@@ -87,14 +87,10 @@ impl Drop for PauseGc<'_> {
     }
 }
 
-/// A seeded synthetic cohort as a dict of columns; see `pairwell.sample_cohort`.
-#[pyfunction]
-#[pyo3(signature = (n, seed=0))]
-fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDict>> {
-    let people = compute::run(py, || sample::sample_cohort(n, seed))?.map_err(Error::from)?;
+/// The schema fields of `people` as a dict of columns (Python lists), for a DataFrame.
+pub(crate) fn people_columns<'py>(py: Python<'py>, people: &[Person]) -> PyResult<Bound<'py, PyDict>> {
     let _paused = PauseGc::new(py)?;
-    let mut c =
-        Columns { py, people: &people, columns: PyDict::new(py), names: HashMap::new(), numbers: HashMap::new() };
+    let mut c = Columns { py, people, columns: PyDict::new(py), names: HashMap::new(), numbers: HashMap::new() };
     c.column("id", |_, p| Ok(PyString::new(py, &p.id).into_any()))?;
     c.column("level", |c, p| Ok(c.number(p.level)))?;
     c.column("skills", |c, p| {
@@ -109,7 +105,7 @@ fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDi
     c.column("target", |c, p| Ok(c.optional(p.target.as_deref())))?;
     c.column("manager", |c, p| Ok(c.optional(p.manager.as_deref())))?;
     c.column("department", |c, p| Ok(c.name(&p.department)))?;
-    c.column("timezone", |c, p| Ok(c.number(p.timezone)))?;
+    c.column("timezone", |c, p| Ok(c.number(p.timezone.unwrap_or(f64::NAN))))?;
     c.column("languages", |c, p| c.list(&p.languages))?;
     c.column("roles", |c, p| {
         let roles: Vec<Bound<'_, PyAny>> = p.roles.iter().map(|r| c.name(r.name())).collect();
@@ -117,6 +113,14 @@ fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDi
     })?;
     c.column("capacity", |_, p| Ok(p.capacity.into_pyobject(py)?.into_any()))?;
     Ok(c.columns)
+}
+
+/// A seeded synthetic cohort as a dict of columns; see `pairwell.sample_cohort`.
+#[pyfunction]
+#[pyo3(signature = (n, seed=0))]
+fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDict>> {
+    let people = compute::run(py, || sample::sample_cohort(n, seed))?.map_err(Error::from)?;
+    people_columns(py, &people)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

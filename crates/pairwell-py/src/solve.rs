@@ -4,7 +4,6 @@ use ndarray::ArrayView2;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2};
 use pairwell_core::solve::{self as core, Assignment, SolveOptions};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 
 use crate::compute;
 use crate::errors::Error;
@@ -115,7 +114,10 @@ fn verify(
 /// only with the `reference` feature (the test build), never into the shipped extension.
 #[cfg(feature = "reference")]
 #[pyfunction]
-fn _kuhn_munkres<'py>(py: Python<'py>, weights: numpy::PyReadonlyArray2<'py, i64>) -> PyResult<Bound<'py, PyTuple>> {
+fn _kuhn_munkres<'py>(
+    py: Python<'py>,
+    weights: numpy::PyReadonlyArray2<'py, i64>,
+) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
     let view = weights.as_array();
     if view.nrows() > view.ncols() {
         return Err(crate::errors::CostMatrixError::new_err(format!(

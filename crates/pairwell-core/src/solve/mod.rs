@@ -23,6 +23,7 @@
 mod certificate;
 mod kernel;
 mod regret;
+pub mod sparse;
 
 use std::borrow::Cow;
 
@@ -236,6 +237,11 @@ fn solve_scaled(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(Assign
     // scaled by 2^-k with 2^k >= 4 (rows + columns + 1), which bounds those sums by f64::MAX / 2.
     let paths = (n_rows + n_cols + 1) as f64;
     let wide = low <= high && !((high - low) * paths).is_finite();
+    if !all_finite && !wide {
+        if let Some(solved) = solve_mostly_forbidden(cost, options)? {
+            return Ok((solved, None));
+        }
+    }
     let scale = if wide { (4.0 * paths).log2().ceil().exp2() } else { 1.0 };
     let factor = if options.maximize { -1.0 } else { 1.0 } / scale;
     let data: Cow<'_, [f64]> = match (copy.take(), view.to_slice()) {
@@ -290,6 +296,44 @@ fn solve_scaled(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(Assign
     let rows_saturate = rows_are_sources && !options.allow_unmatched;
     let assignment = assemble(cost, options, &copies, rows_saturate, &u, &v, &source_target)?;
     Ok((assignment, wide.then_some((low, high))))
+}
+
+/// Below this share of allowed (finite) entries a square, full, unit-capacity matrix is solved
+/// by the sparse kernel, and below [`SPARSE_SHARE`] any other matrix: the sparse kernel works
+/// on the allowed pairs only, the dense one on every entry. Measured with random costs
+/// (`benches/results/sparse_peers.md`): square matrices are faster sparse up to 40% allowed
+/// (0.2-0.6× the dense time at 10-20%), rectangular ones, which the sparse kernel solves
+/// without the Jonker-Volgenant start, only up to about 5-10%.
+const SPARSE_SHARE_SQUARE: f64 = 0.25;
+/// See [`SPARSE_SHARE_SQUARE`].
+const SPARSE_SHARE: f64 = 0.05;
+
+/// The sparse kernel's solution when few entries are allowed, `None` when the dense kernel
+/// is the faster choice.
+fn solve_mostly_forbidden(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Option<Assignment>, SolveError> {
+    let (n_rows, n_cols) = cost.dim();
+    let square = n_rows == n_cols && options.capacities.is_none() && !options.allow_unmatched;
+    let share = if square { SPARSE_SHARE_SQUARE } else { SPARSE_SHARE };
+    let allowed = cost.iter().filter(|c| c.is_finite()).count();
+    if allowed as f64 >= share * (n_rows as f64 * n_cols as f64) {
+        return Ok(None);
+    }
+    let (mut indptr, mut indices, mut costs) = (Vec::with_capacity(n_rows + 1), Vec::new(), Vec::new());
+    indptr.push(0);
+    for row in cost.rows() {
+        for (col, &c) in row.iter().enumerate().filter(|(_, c)| c.is_finite()) {
+            indices.push(col);
+            costs.push(c);
+        }
+        indptr.push(indices.len());
+    }
+    let csr = sparse::Csr { n_cols, indptr: &indptr, indices: &indices, costs: &costs };
+    match sparse::solve_sparse(&csr, options) {
+        Ok(solved) => Ok(Some(solved)),
+        Err(sparse::SparseError::Solve(e)) => Err(e),
+        // Beyond the sparse kernel's 32-bit ids: the dense kernel takes it.
+        Err(_) => Ok(None),
+    }
 }
 
 /// Scipy-style entry point: optimal `(rows, cols)` with rows ascending. It answers whatever
