@@ -20,7 +20,7 @@ What is checked:
   independent Python check of the dual certificate holds.
 - ``Assignment.verify`` raises ``CertificateError`` on tampered results (swapped columns,
   perturbed duals, wrong objective, duplicated column, dropped pair, another matrix).
-- ``pairwell.solve_batch`` equals one-by-one solves.
+- ``pairwell.solve_batch`` equals one-by-one solves, from a list or one 3-D array.
 - Integer matrices agree with ``pairwell._core._kuhn_munkres`` (the pathfinding crate).
 - The benchmark families of the brief (uniform, low-rank, ties, Machol-Wien) at a few hundred
   rows, and costs from 1e-300 to 1e300, agree with scipy.
@@ -946,6 +946,21 @@ def test_batch_edge_cases():
         pairwell.solve_batch([np.ones((2, 2)), np.ones(3)])
     with pytest.raises(pairwell.InfeasibleError):
         pairwell.solve_batch([np.ones((2, 2)), np.array([[np.inf, np.inf], [1.0, 1.0]])])
+    with pytest.raises(pairwell.CostMatrixError, match=r"3-D \(B, n, m\), got shape \(2, 2\)"):
+        pairwell.solve_batch(np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("maximize", [False, True], ids=["min", "max"])
+def test_batch_of_one_3d_array_equals_the_list_of_its_matrices(maximize):
+    rng = np.random.default_rng(77)
+    stack = rng.integers(0, 20, (5, 4, 6)).astype(np.float64)
+    for costs in (stack, stack[:, :, ::2], stack.transpose(0, 2, 1), stack.astype(np.int32)):
+        from_array = pairwell.solve_batch(costs, maximize=maximize)
+        from_list = pairwell.solve_batch([c for c in costs], maximize=maximize)
+        assert len(from_array) == len(costs)
+        for a, b, cost in zip(from_array, from_list, costs):
+            assert (a.rows.tolist(), a.cols.tolist(), a.objective) == (b.rows.tolist(), b.cols.tolist(), b.objective)
+            a.verify(cost)
 
 
 # --------------------------------------------------------------------------------------------

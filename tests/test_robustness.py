@@ -28,6 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+# pairwell warns (UserWarning) about odd but valid input, such as nobody opting in to a role;
+# these tests look at the exceptions that come out, so the warnings stay warnings here.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 # --------------------------------------------------------------------------------------------
 # Out of memory
 # --------------------------------------------------------------------------------------------
@@ -51,6 +55,7 @@ OUT_OF_MEMORY = textwrap.dedent(
         "linear_sum_assignment": lambda: pairwell.linear_sum_assignment(wide),
         "solve maximize": lambda: pairwell.solve(wide[:20000], maximize=True),
         "sample_cohort": lambda: pairwell.sample_cohort(30_000_000),
+        "sample_cohort 10**12": lambda: pairwell.sample_cohort(10**12),
     }
     for name, call in calls.items():
         try:
@@ -74,11 +79,12 @@ def test_out_of_memory_is_a_memory_error_naming_the_bytes() -> None:
         "solve maximize MemoryError: not enough memory: a float64 copy of a 20000x60000 cost matrix "
         "needs 9600000000 bytes",
         lines[2],
+        lines[3],
         "after: [0, 1, 2]",
     ]
-    assert lines[2].startswith(
-        "sample_cohort MemoryError: not enough memory: a sample cohort of 30000000 people needs "
-    )
+    cohort = "MemoryError: not enough memory: a sample cohort of {} people needs "
+    assert lines[2].startswith("sample_cohort " + cohort.format(30_000_000))
+    assert lines[3].startswith("sample_cohort 10**12 " + cohort.format(10**12))
 
 
 # --------------------------------------------------------------------------------------------

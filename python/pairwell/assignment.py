@@ -201,9 +201,18 @@ def solve(
 
 
 def solve_batch(
-    costs: Sequence[npt.ArrayLike], *, maximize: bool = False, allow_unmatched: bool = False
+    costs: Sequence[npt.ArrayLike] | np.ndarray, *, maximize: bool = False, allow_unmatched: bool = False
 ) -> list[Assignment]:
-    """Solve independent cost matrices in parallel (one thread per problem, GIL released)."""
+    """Solve independent cost matrices in parallel (one thread per problem, GIL released).
+
+    ``costs`` is a sequence of matrices (any shapes) or one 3-D array of ``B`` matrices,
+    ``(B, n, m)``. float64 matrices are read where they lie, without a copy; the pool's size
+    follows ``RAYON_NUM_THREADS`` (else the number of cores).
+    """
+    if isinstance(costs, np.ndarray):
+        if costs.ndim != 3:
+            raise CostMatrixError(f"costs as one array must be 3-D (B, n, m), got shape {costs.shape}")
+        costs = list(costs)
     matrices = [_as_cost_matrix(c, f"costs[{i}]") for i, c in enumerate(costs)]
     results = _core.solve_batch(matrices, maximize=bool(maximize), allow_unmatched=bool(allow_unmatched))
     return [Assignment(*r, bool(maximize), None, bool(allow_unmatched)) for r in results]

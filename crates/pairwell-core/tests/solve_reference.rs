@@ -243,7 +243,7 @@ fn every_error_variant_is_reported_with_its_place() {
     let err = token.scope(|| solve(cost.view(), &min())).unwrap_err();
     assert!(err == SolveError::Cancelled && err.to_string().contains("cancelled"), "{err}");
     covered.insert(variant(&err));
-    let batch = token.scope(|| solve_batch(&[(cost.clone(), min()), (cost.clone(), min())]));
+    let batch = token.scope(|| solve_batch(&[(cost.view(), min()), (cost.view(), min())]));
     assert!(batch.iter().all(|r| r.as_ref() == Err(&SolveError::Cancelled)));
     // An uncancelled token changes nothing.
     assert!(Token::new().scope(|| solve(cost.view(), &min())).is_ok());
@@ -370,7 +370,8 @@ fn batch_keeps_input_order_and_matches_single_solves() {
     // Failures stay in their place too.
     problems.insert(5, (array![[f64::NAN]], SolveOptions::default()));
     problems.insert(9, (array![[f64::INFINITY, f64::INFINITY]], SolveOptions::default()));
-    let batch = solve_batch(&problems);
+    let views: Vec<_> = problems.iter().map(|(cost, options)| (cost.view(), options.clone())).collect();
+    let batch = solve_batch(&views);
     assert_eq!(batch.len(), problems.len());
     for ((cost, options), got) in problems.iter().zip(batch) {
         assert_eq!(got, solve(cost.view(), options));

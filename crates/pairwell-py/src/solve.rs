@@ -1,6 +1,6 @@
 //! Bindings of `pairwell_core::solve`.
 
-use ndarray::Array2;
+use ndarray::ArrayView2;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray2};
 use pairwell_core::solve::{self as core, Assignment, SolveOptions};
 use pyo3::prelude::*;
@@ -79,8 +79,9 @@ fn solve_batch<'py>(
     allow_unmatched: bool,
 ) -> PyResult<Vec<Solved<'py>>> {
     let opts = options(maximize, None, allow_unmatched);
-    let problems: Vec<(Array2<f64>, SolveOptions)> =
-        costs.iter().map(|c| (c.as_array().to_owned(), opts.clone())).collect();
+    // The arrays are borrowed, not copied: the solves read them with the GIL released.
+    let problems: Vec<(ArrayView2<'_, f64>, SolveOptions)> =
+        costs.iter().map(|c| (c.as_array(), opts.clone())).collect();
     let results = compute::run(py, || core::solve_batch(&problems))?;
     results.into_iter().map(|r| Ok(to_python(py, r.map_err(Error::from)?))).collect()
 }

@@ -27,7 +27,7 @@ pub mod sparse;
 
 use std::borrow::Cow;
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::ArrayView2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -348,10 +348,10 @@ pub fn linear_sum_assignment(cost: ArrayView2<f64>, maximize: bool) -> Result<(V
 
 /// Solves independent problems in parallel; results come back in input order.
 #[must_use]
-pub fn solve_batch(problems: &[(Array2<f64>, SolveOptions)]) -> Vec<Result<Assignment, SolveError>> {
+pub fn solve_batch(problems: &[(ArrayView2<'_, f64>, SolveOptions)]) -> Vec<Result<Assignment, SolveError>> {
     // rayon's threads do not see the caller's cancellation token: each task installs it.
     let token = Token::current();
-    problems.par_iter().map(|(cost, options)| token.scope(|| solve(cost.view(), options))).collect()
+    problems.par_iter().map(|(cost, options)| token.scope(|| solve(*cost, options))).collect()
 }
 
 /// A matrix whose costs all equal `c`: every complete assignment is optimal, and the diagonal
