@@ -23,6 +23,7 @@
 mod certificate;
 mod kernel;
 mod regret;
+pub mod sparse;
 
 use std::borrow::Cow;
 

@@ -1,0 +1,187 @@
+//! The validated, canonical arc set of a sparse problem, in both orientations.
+//!
+//! Arcs are kept row-major, sorted by column within a row and without duplicates (a repeated
+//! `(row, col)` keeps its best cost), in the minimisation sense. The column-major view holds
+//! the arc ids, so both sides of the bipartite graph can be scanned.
+
+use super::{Csr, SparseError};
+use crate::solve::SolveError;
+
+/// Node and arc ids are `u32`: half the memory traffic of `usize` in the searches.
+pub(super) const MAX_ID: usize = u32::MAX as usize - 1;
+
+/// Rows (side 0) and columns (side 1) with the arcs between them.
+#[derive(Clone, Debug)]
+pub(super) struct Graph {
+    /// Nodes on each side.
+    pub n: [usize; 2],
+    /// Start of each node's arcs in `nbr`/`arc` (length `n + 1`), per side.
+    pub ptr: [Vec<usize>; 2],
+    /// The node at the other end of each listed arc, per side.
+    pub nbr: [Vec<u32>; 2],
+    /// Arc id of each entry of the column-major view (the row-major view is the arc order).
+    pub col_arc: Vec<u32>,
+    /// Row of each arc (its column is `nbr[0][arc]`).
+    pub arc_row: Vec<u32>,
+    /// Cost of each arc in the minimisation sense.
+    pub cost: Vec<f64>,
+}
+
+/// One arc on its way into a graph.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Arc {
+    pub row: u32,
+    pub col: u32,
+    /// Cost in the minimisation sense.
+    pub cost: f64,
+    /// Whether the arc carries flow (is a pair of the current matching).
+    pub flow: bool,
+    /// Whether the arc was just added (a resume checks only those against the duals).
+    pub fresh: bool,
+}
+
+impl Graph {
+    /// Validates a CSR input and turns it into arcs in the minimisation sense. Infinite costs
+    /// of the forbidden sign are dropped (an absent arc); NaN and the other infinity are errors.
+    pub(super) fn arcs_of(csr: &Csr<'_>, maximize: bool) -> Result<(usize, Vec<Arc>), SparseError> {
+        let Csr { n_cols, indptr, indices, costs } = *csr;
+        let n_rows = indptr.len().checked_sub(1).ok_or(SparseError::Indptr { len: 0, nnz: indices.len() })?;
+        if n_rows > MAX_ID || n_cols > MAX_ID || indices.len() > MAX_ID {
+            return Err(SparseError::TooLarge { rows: n_rows, cols: n_cols, arcs: indices.len() });
+        }
+        if indices.len() != costs.len() {
+            return Err(SparseError::Lengths { indices: indices.len(), data: costs.len() });
+        }
+        if indptr[0] != 0 || indptr[n_rows] != indices.len() {
+            return Err(SparseError::Indptr { len: indptr.len(), nnz: indices.len() });
+        }
+        let mut arcs = Vec::with_capacity(indices.len());
+        for row in 0..n_rows {
+            let (start, end) = (indptr[row], indptr[row + 1]);
+            if end < start || end > indices.len() {
+                return Err(SparseError::IndptrOrder { row });
+            }
+            for k in start..end {
+                arcs.extend(arc(row, indices[k], costs[k], n_cols, maximize)?);
+            }
+        }
+        Ok((n_rows, arcs))
+    }
+
+    /// The canonical graph of `arcs` in any order: sorted, and a repeated `(row, col)` keeps
+    /// its lowest cost (and carries flow if any copy did).
+    pub(super) fn build(n_rows: usize, n_cols: usize, mut arcs: Vec<Arc>) -> (Self, Vec<bool>, Vec<bool>) {
+        arcs.sort_unstable_by(|a, b| (a.row, a.col).cmp(&(b.row, b.col)).then(a.cost.total_cmp(&b.cost)));
+        arcs.dedup_by(|later, first| {
+            let same = (later.row, later.col) == (first.row, first.col);
+            if same {
+                first.flow |= later.flow;
+            }
+            same
+        });
+        let m = arcs.len();
+        let mut row_ptr = vec![0usize; n_rows + 1];
+        let mut col_ptr = vec![0usize; n_cols + 1];
+        for a in &arcs {
+            row_ptr[a.row as usize + 1] += 1;
+            col_ptr[a.col as usize + 1] += 1;
+        }
+        for i in 0..n_rows {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        for j in 0..n_cols {
+            col_ptr[j + 1] += col_ptr[j];
+        }
+        let mut fill = col_ptr.clone();
+        let mut col_nbr = vec![0u32; m];
+        let mut col_arc = vec![0u32; m];
+        for (id, a) in arcs.iter().enumerate() {
+            let slot = &mut fill[a.col as usize];
+            col_nbr[*slot] = a.row;
+            col_arc[*slot] = id as u32; // id < MAX_ID: inputs are checked, merges stay below rows × cols
+            *slot += 1;
+        }
+        let graph = Self {
+            n: [n_rows, n_cols],
+            ptr: [row_ptr, col_ptr],
+            nbr: [arcs.iter().map(|a| a.col).collect(), col_nbr],
+            col_arc,
+            arc_row: arcs.iter().map(|a| a.row).collect(),
+            cost: arcs.iter().map(|a| a.cost).collect(),
+        };
+        (graph, arcs.iter().map(|a| a.flow).collect(), arcs.iter().map(|a| a.fresh).collect())
+    }
+
+    /// The arcs again, with their flow.
+    pub(super) fn arcs<'a>(&'a self, flow: &'a [bool]) -> impl Iterator<Item = Arc> + 'a {
+        (0..self.cost.len()).map(|k| Arc {
+            row: self.arc_row[k],
+            col: self.nbr[0][k],
+            cost: self.cost[k],
+            flow: flow[k],
+            fresh: false,
+        })
+    }
+
+    /// Number of arcs at `node` of `side`.
+    pub(super) fn degree(&self, side: usize, node: usize) -> usize {
+        self.ptr[side][node + 1] - self.ptr[side][node]
+    }
+
+    /// Arc id of entry `k` of `side`'s adjacency.
+    #[inline(always)]
+    pub(super) fn arc_id(&self, side: usize, k: usize) -> usize {
+        if side == 0 {
+            k
+        } else {
+            self.col_arc[k] as usize
+        }
+    }
+
+    /// The endpoint of `arc` on `side`.
+    #[inline(always)]
+    pub(super) fn end(&self, side: usize, arc: usize) -> usize {
+        if side == 0 {
+            self.arc_row[arc] as usize
+        } else {
+            self.nbr[0][arc] as usize
+        }
+    }
+
+    /// The arc `(row, col)`, if listed.
+    pub(super) fn find(&self, row: usize, col: usize) -> Option<usize> {
+        let (start, end) = (self.ptr[0][row], self.ptr[0][row + 1]);
+        let col = u32::try_from(col).ok()?;
+        self.nbr[0][start..end].binary_search(&col).ok().map(|k| start + k)
+    }
+
+    /// Rejects finite costs spread too wide for path lengths to stay finite (as the dense solver).
+    pub(super) fn check_range(&self) -> Result<(), SolveError> {
+        let low = self.cost.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = self.cost.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if low <= high && !((high - low) * (self.n[0] + self.n[1] + 1) as f64).is_finite() {
+            return Err(SolveError::Range { low, high });
+        }
+        Ok(())
+    }
+}
+
+/// One validated input entry as an arc in the minimisation sense.
+/// `None` for an infinity of the forbidden sign (an absent arc).
+pub(super) fn arc(row: usize, col: usize, cost: f64, n_cols: usize, maximize: bool) -> Result<Option<Arc>, SparseError> {
+    if col >= n_cols {
+        return Err(SparseError::Index { row, col, n_cols });
+    }
+    if cost.is_nan() {
+        return Err(SolveError::NaN { row, col }.into());
+    }
+    if cost.is_infinite() && (cost > 0.0) == maximize {
+        return Err(SolveError::Unbounded { row, col, value: cost }.into());
+    }
+    if cost.is_infinite() {
+        return Ok(None);
+    }
+    let sign = if maximize { -1.0 } else { 1.0 };
+    // Both fit in u32: row < n_rows <= MAX_ID and col < n_cols <= MAX_ID.
+    Ok(Some(Arc { row: row as u32, col: col as u32, cost: sign * cost, flow: false, fresh: true }))
+}
