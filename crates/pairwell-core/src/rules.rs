@@ -83,7 +83,6 @@ impl Rules {
         score: &PairScore,
     ) -> Option<Rule> {
         let s = scorer.settings();
-        let people = cohort.people();
         let gap = scorer.gap(giver, receiver);
         if giver == receiver {
             Some(Rule::SamePerson)
@@ -91,12 +90,9 @@ impl Rules {
             Some(Rule::ReportingChain)
         } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
             Some(Rule::SeniorityGap)
-        } else if !s.same_department
-            && !people[giver].department.is_empty()
-            && people[giver].department == people[receiver].department
-        {
+        } else if !s.same_department && scorer.same_department(giver, receiver) {
             Some(Rule::SameDepartment)
-        } else if self.never.contains(&(giver, receiver)) {
+        } else if !self.never.is_empty() && self.never.contains(&(giver, receiver)) {
             Some(Rule::Never)
         } else if s.max_timezone_gap.is_some_and(|max| score.timezone_gap > max) {
             Some(Rule::TimezoneGap)
