@@ -81,6 +81,10 @@ class MatchResult:
     total:
         Sum of pair scores: the maximum over every matching that keeps the rules and
         capacities (:meth:`verify` proves it).
+    solver:
+        ``"dense"`` (every pair in one matrix) or ``"sparse"`` (a candidate graph of each
+        person's best partners, completed by pricing every other pair against its duals); config
+        ``solver`` chooses, ``"auto"`` by cohort size. Both find the same optimum.
     people:
         The people table as read (extra columns kept), for metrics and fairness.
     seconds:
@@ -93,6 +97,7 @@ class MatchResult:
         self._native = native
         self.program: str = native.program
         self.total: float = native.total
+        self.solver: str = native.solver
         self.people = people
         self.seconds = seconds
         self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)

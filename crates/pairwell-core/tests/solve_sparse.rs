@@ -26,45 +26,50 @@ impl Case {
 }
 
 fn case(max_n: usize, big_caps: bool) -> impl Strategy<Value = Case> {
-    (1..=max_n, 1..=max_n, 0u32..4, any::<bool>(), 0u8..3, any::<bool>(), 1u32..10).prop_flat_map(
-        move |(n, m, levels_pow, maximize, caps_kind, unmatched, density)| {
+    (1..=max_n, 1..=max_n, 0u32..4, any::<bool>(), 0u8..3, any::<bool>(), 1u32..10)
+        .prop_flat_map(move |(n, m, levels_pow, maximize, caps_kind, unmatched, density)| {
             let levels = [3i32, 6, 20, 1000][levels_pow as usize];
             let cells = proptest::collection::vec((-levels..levels, 0u32..10, 0u32..4), n * m);
             let caps = proptest::collection::vec(prop_oneof![4 => 0usize..=3, 1 => Just(1_000_000)], n);
             (cells, caps, Just((n, m, maximize, caps_kind, unmatched, density)))
-        },
-    )
-    .prop_map(move |(cells, caps, (n, m, maximize, caps_kind, unmatched, density))| {
-        let forbidden = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };
-        let mut dense = Array2::from_elem((n, m), forbidden);
-        let (mut indptr, mut indices, mut costs) = (vec![0], Vec::new(), Vec::new());
-        for i in 0..n {
-            let mut row: Vec<(usize, f64)> = Vec::new();
-            for j in 0..m {
-                let (value, keep, extra) = cells[i * m + j];
-                if keep < density {
-                    dense[[i, j]] = f64::from(value);
-                    row.push((j, f64::from(value)));
-                    if extra == 0 {
-                        // A duplicate with a worse cost: the better copy must win.
-                        let worse = if maximize { -1.0 } else { 1.0 };
-                        row.push((j, f64::from(value) + worse));
+        })
+        .prop_map(move |(cells, caps, (n, m, maximize, caps_kind, unmatched, density))| {
+            let forbidden = if maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+            let mut dense = Array2::from_elem((n, m), forbidden);
+            let (mut indptr, mut indices, mut costs) = (vec![0], Vec::new(), Vec::new());
+            for i in 0..n {
+                let mut row: Vec<(usize, f64)> = Vec::new();
+                for j in 0..m {
+                    let (value, keep, extra) = cells[i * m + j];
+                    if keep < density {
+                        dense[[i, j]] = f64::from(value);
+                        row.push((j, f64::from(value)));
+                        if extra == 0 {
+                            // A duplicate with a worse cost: the better copy must win.
+                            let worse = if maximize { -1.0 } else { 1.0 };
+                            row.push((j, f64::from(value) + worse));
+                        }
                     }
                 }
+                row.reverse();
+                indices.extend(row.iter().map(|e| e.0));
+                costs.extend(row.iter().map(|e| e.1));
+                indptr.push(indices.len());
             }
-            row.reverse();
-            indices.extend(row.iter().map(|e| e.0));
-            costs.extend(row.iter().map(|e| e.1));
-            indptr.push(indices.len());
-        }
-        let capacities = match caps_kind {
-            0 => None,
-            1 => Some(caps.iter().map(|&c| c.min(3)).collect()),
-            _ if big_caps => Some(caps),
-            _ => Some(caps.iter().map(|&c| c.min(3)).collect()),
-        };
-        Case { dense, indptr, indices, costs, options: SolveOptions { maximize, capacities, allow_unmatched: unmatched } }
-    })
+            let capacities = match caps_kind {
+                0 => None,
+                1 => Some(caps.iter().map(|&c| c.min(3)).collect()),
+                _ if big_caps => Some(caps),
+                _ => Some(caps.iter().map(|&c| c.min(3)).collect()),
+            };
+            Case {
+                dense,
+                indptr,
+                indices,
+                costs,
+                options: SolveOptions { maximize, capacities, allow_unmatched: unmatched },
+            }
+        })
 }
 
 fn certify(a: &pairwell_core::solve::Assignment, case: &Case) -> Result<(), TestCaseError> {

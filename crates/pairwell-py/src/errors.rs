@@ -73,6 +73,7 @@ impl From<MatchError> for Error {
                 Error(ConfigError::new_err(msg))
             }
             MatchError::Solve(e) => e.into(),
+            MatchError::Sparse(_) => Error(CostMatrixError::new_err(msg)),
             MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(msg)),
         }
     }

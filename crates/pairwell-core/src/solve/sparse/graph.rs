@@ -168,7 +168,13 @@ impl Graph {
 
 /// One validated input entry as an arc in the minimisation sense.
 /// `None` for an infinity of the forbidden sign (an absent arc).
-pub(super) fn arc(row: usize, col: usize, cost: f64, n_cols: usize, maximize: bool) -> Result<Option<Arc>, SparseError> {
+pub(super) fn arc(
+    row: usize,
+    col: usize,
+    cost: f64,
+    n_cols: usize,
+    maximize: bool,
+) -> Result<Option<Arc>, SparseError> {
     if col >= n_cols {
         return Err(SparseError::Index { row, col, n_cols });
     }

@@ -316,7 +316,10 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
     let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs);
     let n_cols = csr.n_cols;
     if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
-        return Err(E::Malformed(format!("{n_rows} rows but capacities for {}", options.capacities.as_ref().map_or(0, Vec::len))));
+        return Err(E::Malformed(format!(
+            "{n_rows} rows but capacities for {}",
+            options.capacities.as_ref().map_or(0, Vec::len)
+        )));
     }
     if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
         return Err(E::Malformed(format!(
@@ -394,8 +397,9 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
     if !near(primal, a.objective, magnitude) {
         return Err(E::Gap { primal: a.objective, what: "the sum of the pair costs", other: primal });
     }
-    let dual = sign * (caps.iter().zip(&u).map(|(&k, &ui)| if ui == 0.0 { 0.0 } else { k as f64 * ui }).sum::<f64>()
-        + v.iter().sum::<f64>());
+    let dual = sign
+        * (caps.iter().zip(&u).map(|(&k, &ui)| if ui == 0.0 { 0.0 } else { k as f64 * ui }).sum::<f64>()
+            + v.iter().sum::<f64>());
     if !near(dual, a.objective, magnitude + rel * scale * (n_rows + n_cols) as f64) {
         return Err(E::Gap { primal: a.objective, what: "the dual objective", other: dual });
     }

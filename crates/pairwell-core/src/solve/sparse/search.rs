@@ -156,7 +156,8 @@ pub(super) fn search(g: &Graph, st: &mut State, sc: &mut Scratch, a: usize, a0: 
     let ep = sc.next_epoch();
     sc.heap.clear();
     sc.settled.clear();
-    let (mut best_key, mut best) = if bounded { ((-st.pot[a][a0]).max(0.0), End::Stay) } else { (f64::INFINITY, End::None) };
+    let (mut best_key, mut best) =
+        if bounded { ((-st.pot[a][a0]).max(0.0), End::Stay) } else { (f64::INFINITY, End::None) };
     sc.dist[a][a0] = 0.0;
     sc.seen[a][a0] = ep;
     sc.heap.push(Reverse((0f64.to_bits(), code(a, a0))));
