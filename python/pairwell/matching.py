@@ -92,6 +92,10 @@ class MatchResult:
     total:
         Sum of pair scores: the maximum over every matching that keeps the rules and
         capacities (:meth:`verify` proves it).
+    solver:
+        ``"dense"`` (every pair in one matrix) or ``"sparse"`` (a candidate graph of each
+        person's best partners, completed by pricing every other pair against its duals); config
+        ``solver`` chooses, ``"auto"`` by cohort size. Both find the same optimum.
     people:
         The people table as read (extra columns kept), for metrics and fairness.
     seconds:
@@ -105,6 +109,7 @@ class MatchResult:
         self._inputs = inputs  # (native people, source table, columns, config): for pickling, .people
         self.program: str = native.program
         self.total: float = native.total
+        self.solver: str = native.solver
         self._people = people
         self.seconds = seconds
         self.warnings: list[str] = native.warnings()

@@ -8,7 +8,8 @@
 //! - [`program`]: the three programs, their presets and the config that overrides them.
 //! - [`score`]: the five score components of a giver → receiver pair.
 //! - [`rules`]: the hard rules that forbid pairs.
-//! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result.
+//! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
+//!   solved densely or on a candidate graph of each person's best partners with pricing.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
@@ -19,6 +20,7 @@
 
 pub mod baselines;
 pub mod cancel;
+mod candidates;
 pub mod cohort;
 pub mod matching;
 pub mod memory;

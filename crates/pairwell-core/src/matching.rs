@@ -8,18 +8,19 @@
 //! to prove its total optimal.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use std::time::Instant;
 
-use ndarray::Array2;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cancel::{Cancelled, Token};
+use crate::cancel::Cancelled;
+use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::people::People;
-use crate::program::{Config, ConfigError, Program, Settings};
+use crate::program::{Config, ConfigError, Program, Settings, Solver};
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
+use crate::solve::sparse::{verify_sparse, Csr, SparseError, SparseSolver};
 use crate::solve::{self, Assignment, CertificateError, SolveError, SolveOptions};
 
 /// Columns of the pairs table, in order.
@@ -75,6 +76,10 @@ pub enum MatchError {
     /// The caller cancelled the match (see [`crate::cancel`]).
     #[error(transparent)]
     Cancelled(#[from] Cancelled),
+    /// The sparse solver failed (it cannot on a valid candidate graph; kept so nothing is
+    /// silently dropped).
+    #[error(transparent)]
+    Sparse(#[from] SparseError),
 }
 
 /// One pair of the matching.
@@ -194,22 +199,26 @@ pub struct MatchResult {
     pub scoring_seconds: f64,
     /// Wall time of the solver, in seconds.
     pub solving_seconds: f64,
+    /// Which solver found the optimum.
+    pub solver: Solver,
     pub(crate) cohort: Cohort,
     pub(crate) scorer: Scorer,
+    pub(crate) rules: Rules,
     pub(crate) givers: Vec<usize>,
     pub(crate) receivers: Vec<usize>,
-    /// Score of each giver × receiver pair (by position in `givers`, `receivers`).
-    pub(crate) scores: Array2<f64>,
-    /// What the giver gains from each pair (their side of the stable baseline's preferences).
-    pub(crate) gains: Array2<f64>,
-    /// Rule forbidding each pair.
-    pub(crate) rules: Array2<Option<Rule>>,
-    /// The problem handed to the solver (pins removed) and its solution.
-    pub(crate) problem: Array2<f64>,
+    /// Places left to each giver once the pins are in (the solver's row capacities).
+    pub(crate) room: Vec<usize>,
+    /// Whether no pin took each receiver.
+    pub(crate) receiver_free: Vec<bool>,
     pub(crate) options: SolveOptions,
+    /// The optimum of the problem without the pins, with its certifying duals.
     pub(crate) solution: Assignment,
     /// Giver and receiver of each pin (positions in `givers`, `receivers`).
     pub(crate) pins: Vec<(usize, usize)>,
+    /// The sparse solver's final arcs `(giver, receiver, score)`, sorted (empty when dense).
+    pub(crate) arcs: Vec<Arc>,
+    /// Every pair's score, gain and rule: built by the dense solve, or on first need.
+    pub(crate) tables: OnceLock<Tables>,
 }
 
 /// Matches `people` for `program` under `config`.
@@ -245,7 +254,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
     let never = resolve("never", &settings.never)?;
     let pinned = resolve("pin", &settings.pin)?;
     let scorer = Scorer::new(&cohort, &settings);
-    let rules_of_run = Rules::new(never);
+    let rules = Rules::new(never);
 
     let people = cohort.people();
     let side = |role| {
@@ -266,61 +275,56 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         }
     }
 
-    // Scores and rules of every pair, one giver per task; a cancelled run skips the rest.
+    // Pins first: they decide which pairs are in the solver's problem.
     let clock = Instant::now();
-    let token = Token::current();
-    let mut scores = Array2::zeros((givers.len(), receivers.len()));
-    let mut gains = Array2::zeros((givers.len(), receivers.len()));
-    let mut rules = Array2::from_elem((givers.len(), receivers.len()), None);
-    scores
-        .outer_iter_mut()
-        .into_par_iter()
-        .zip(gains.outer_iter_mut())
-        .zip(rules.outer_iter_mut())
-        .zip(&givers)
-        .for_each(|(((mut score_row, mut gain_row), mut rule_row), &g)| {
-            if token.is_cancelled() {
-                return;
-            }
-            let giver = scorer.row(g);
-            let cells = score_row.iter_mut().zip(gain_row.iter_mut()).zip(rule_row.iter_mut());
-            for (((s, gain), rule), &r) in cells.zip(&receivers) {
-                let pair = giver.pair(r);
-                *s = pair.score;
-                *gain = pair.giver_gain();
-                *rule = rules_of_run.check(&cohort, &scorer, g, r, &pair);
-            }
-        });
-
-    token.check()?;
-    let pins = place_pins(&cohort, &givers, &receivers, &rules, &pinned)?;
-    let mut capacities: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
+    let pins = place_pins(
+        &cohort,
+        &givers,
+        &receivers,
+        |gi, ri| {
+            let (g, r) = (givers[gi], receivers[ri]);
+            rules.check(&cohort, &scorer, g, r, &scorer.pair(g, r))
+        },
+        &pinned,
+    )?;
+    let mut room: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
     let mut receiver_free = vec![true; receivers.len()];
     for &(gi, ri) in &pins {
-        capacities[gi] -= 1;
+        room[gi] -= 1;
         receiver_free[ri] = false;
     }
-    for ((gi, ri), rule) in rules.indexed_iter_mut() {
-        let filled_by_pins = capacities[gi] == 0 && people[givers[gi]].capacity > 0;
-        if rule.is_none() && (!receiver_free[ri] || filled_by_pins) {
-            *rule = Some(Rule::TakenByPin);
+    let options = SolveOptions { maximize: true, capacities: Some(room.clone()), allow_unmatched: true };
+    let solver = settings.solver.pick(givers.len(), receivers.len());
+    let pairs = Pairs {
+        cohort: &cohort,
+        scorer: &scorer,
+        rules: &rules,
+        givers: &givers,
+        receivers: &receivers,
+        room: &room,
+        receiver_free: &receiver_free,
+        k: settings.candidates,
+    };
+    let tables = OnceLock::new();
+    let (scan, solution, arcs, scoring_seconds, solving_seconds) = match solver {
+        // `pick` never answers `Auto`.
+        Solver::Dense | Solver::Auto => {
+            let (scan, t) = pairs.scan_with_tables()?;
+            let scoring_seconds = clock.elapsed().as_secs_f64();
+            let clock = Instant::now();
+            let solution = solve::solve(t.problem.view(), &options)?;
+            let _ = tables.set(t);
+            (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
-    }
-    // Pinned receivers and pairs with any rule are forbidden in the solver's problem.
-    let problem = Array2::from_shape_fn(scores.dim(), |(gi, ri)| {
-        if rules[[gi, ri]].is_none() {
-            scores[[gi, ri]]
-        } else {
-            f64::NEG_INFINITY
+        Solver::Sparse => {
+            let scan = pairs.scan()?;
+            let scoring_seconds = clock.elapsed().as_secs_f64();
+            let clock = Instant::now();
+            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options)?;
+            (scan, solution, arcs, scoring_seconds, clock.elapsed().as_secs_f64())
         }
-    });
-    let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
-    let scoring_seconds = clock.elapsed().as_secs_f64();
-    let clock = Instant::now();
-    let solution = solve::solve(problem.view(), &options)?;
-    let solving_seconds = clock.elapsed().as_secs_f64();
-
-    let unmatched = unmatched(people, &givers, &receivers, &rules, &pins, &solution);
+    };
+    let unmatched = unmatched(people, &givers, &receivers, &scan, &pins, &solution);
 
     let mut result = MatchResult {
         program,
@@ -331,17 +335,19 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         total: 0.0,
         scoring_seconds,
         solving_seconds,
+        solver,
         cohort,
         scorer,
+        rules,
         givers,
         receivers,
-        scores,
-        gains,
-        rules,
-        problem,
+        room,
+        receiver_free,
         options,
         solution,
         pins,
+        arcs,
+        tables,
     };
     result.pairs = result.named_pairs(&result.solution.pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
@@ -354,7 +360,7 @@ fn place_pins(
     cohort: &Cohort,
     givers: &[usize],
     receivers: &[usize],
-    rules: &Array2<Option<Rule>>,
+    rule: impl Fn(usize, usize) -> Option<Rule>,
     pinned: &[(usize, usize)],
 ) -> Result<Vec<(usize, usize)>, MatchError> {
     let people = cohort.people();
@@ -372,7 +378,7 @@ fn place_pins(
             .iter()
             .position(|&x| x == r)
             .ok_or_else(|| fail("the receiver did not opt into the receiver role".into()))?;
-        if let Some(rule) = rules[[gi, ri]] {
+        if let Some(rule) = rule(gi, ri) {
             return Err(fail(format!("it breaks the rule {}", rule.name())));
         }
         if taken[ri] {
@@ -388,12 +394,12 @@ fn place_pins(
     Ok(pins)
 }
 
-/// Every participant without a partner, with the reason.
+/// Every participant without a partner, with the reason, from the partners each rule excluded.
 fn unmatched(
     people: &[Person],
     givers: &[usize],
     receivers: &[usize],
-    rules: &Array2<Option<Rule>>,
+    scan: &Scan,
     pins: &[(usize, usize)],
     solution: &Assignment,
 ) -> Vec<Unmatched> {
@@ -403,24 +409,19 @@ fn unmatched(
         giver_has[g] = true;
         receiver_has[r] = true;
     }
-    let explain = |id: &str, side, lane: &mut dyn Iterator<Item = &Option<Rule>>| {
-        let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
-        let mut open = 0;
-        for rule in lane {
-            match rule {
-                None | Some(Rule::TakenByPin) => open += 1,
-                Some(rule) => *counts.entry(*rule).or_default() += 1,
-            }
-        }
+    let explain = |id: &str, side, counts: &Counts| {
+        // A pair a pin took is still an eligible one: someone else simply has it.
+        let open = (counts[OPEN] + counts[Rule::TakenByPin as usize]) as usize;
+        let excluded = Rule::ALL.into_iter().filter(|&rule| rule != Rule::TakenByPin && counts[rule as usize] > 0);
         let reason = if open > 0 {
             Reason::PartnersTaken
-        } else if counts.contains_key(&Rule::BelowMinScore) {
+        } else if counts[Rule::BelowMinScore as usize] > 0 {
             Reason::BelowMinScore
         } else {
             Reason::NoEligiblePartner
         };
         let mut detail: BTreeMap<String, usize> =
-            counts.iter().map(|(rule, &n)| (rule.name().to_string(), n)).collect();
+            excluded.map(|rule| (rule.name().to_string(), counts[rule as usize] as usize)).collect();
         if open > 0 {
             detail.insert("eligible".into(), open);
         }
@@ -429,7 +430,7 @@ fn unmatched(
     let mut out = Vec::new();
     for (gi, &g) in givers.iter().enumerate() {
         if !giver_has[gi] {
-            let mut u = explain(&people[g].id, Side::Giver, &mut rules.row(gi).iter());
+            let mut u = explain(&people[g].id, Side::Giver, &scan.giver_counts[gi]);
             if people[g].capacity == 0 {
                 u.reason = Reason::NoCapacity;
             }
@@ -438,10 +439,69 @@ fn unmatched(
     }
     for (ri, &r) in receivers.iter().enumerate() {
         if !receiver_has[ri] {
-            out.push(explain(&people[r].id, Side::Receiver, &mut rules.column(ri).iter()));
+            out.push(explain(&people[r].id, Side::Receiver, &scan.receiver_counts[ri]));
         }
     }
     out
+}
+
+/// An arc of the candidate graph: giver, receiver (positions in the sides) and score.
+pub(crate) type Arc = (u32, u32, f64);
+
+/// The optimum of the whole problem, found on the candidate graph: solve on the candidate
+/// arcs, price every other pair against the duals, add the violating ones and resume, until
+/// none is left. Returns the solution and the final arcs.
+fn solve_on_candidates(
+    pairs: &Pairs<'_>,
+    scan: &Scan,
+    options: &SolveOptions,
+) -> Result<(Assignment, Vec<Arc>), MatchError> {
+    let mut arcs: Vec<Arc> = Vec::new();
+    for (gi, best) in scan.giver_best.iter().enumerate() {
+        arcs.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
+    }
+    for (ri, best) in scan.receiver_best.iter().enumerate() {
+        arcs.extend(best.items().iter().map(|&(score, gi)| (gi, ri as u32, score)));
+    }
+    arcs.sort_by_key(|a| (a.0, a.1));
+    arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+    let n_givers = pairs.givers.len();
+    let mut indptr = vec![0usize; n_givers + 1];
+    for &(gi, _, _) in &arcs {
+        indptr[gi as usize + 1] += 1;
+    }
+    for gi in 0..n_givers {
+        indptr[gi + 1] += indptr[gi];
+    }
+    let indices: Vec<usize> = arcs.iter().map(|a| a.1 as usize).collect();
+    let costs: Vec<f64> = arcs.iter().map(|a| a.2).collect();
+    let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
+    let mut solver = SparseSolver::new(&csr, options)?;
+    let mut by_receiver: Vec<Vec<u32>> = vec![Vec::new(); pairs.receivers.len()];
+    for &(gi, ri, _) in &arcs {
+        by_receiver[ri as usize].push(gi);
+    }
+    loop {
+        let solution = solver.solve()?;
+        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &by_receiver, pairs.k)?;
+        if found.is_empty() {
+            arcs.sort_by_key(|a| (a.0, a.1));
+            return Ok((solution, arcs));
+        }
+        let mut rows = Vec::with_capacity(found.len());
+        let mut cols = Vec::with_capacity(found.len());
+        let mut costs = Vec::with_capacity(found.len());
+        for &(gi, ri, score) in &found {
+            let list = &mut by_receiver[ri];
+            let at = list.partition_point(|&x| x < gi as u32);
+            list.insert(at, gi as u32);
+            arcs.push((gi as u32, ri as u32, score));
+            rows.push(gi);
+            cols.push(ri);
+            costs.push(score);
+        }
+        solver.add_arcs(&rows, &cols, &costs)?;
+    }
 }
 
 impl MatchResult {
@@ -463,6 +523,30 @@ impl MatchResult {
         named
     }
 
+    /// The pairs of this run, scored on the fly.
+    pub(crate) fn pair_view(&self) -> Pairs<'_> {
+        Pairs {
+            cohort: &self.cohort,
+            scorer: &self.scorer,
+            rules: &self.rules,
+            givers: &self.givers,
+            receivers: &self.receivers,
+            room: &self.room,
+            receiver_free: &self.receiver_free,
+            k: self.settings.candidates,
+        }
+    }
+
+    /// Every pair's score, gain and rule, and the dense problem: kept from a dense solve,
+    /// built by one parallel pass on first need otherwise (memory: about 25 bytes a pair).
+    pub(crate) fn tables(&self) -> Result<&Tables, Cancelled> {
+        if let Some(t) = self.tables.get() {
+            return Ok(t);
+        }
+        let (_, t) = self.pair_view().scan_with_tables()?;
+        Ok(self.tables.get_or_init(|| t))
+    }
+
     /// Score, rule, match status and regret of giver → receiver.
     ///
     /// # Errors
@@ -478,10 +562,11 @@ impl MatchResult {
             (Some(gi), Some(ri)) => {
                 let solved = self.solution.rows.iter().zip(&self.solution.cols).any(|(&g, &r)| (g, r) == (gi, ri));
                 let matched = solved || self.pins.contains(&(gi, ri));
-                match self.rules[[gi, ri]] {
+                let view = self.pair_view();
+                match view.rule(gi, ri, &score) {
                     _ if matched => (None, true, Some(0.0)),
                     Some(rule) => (Some(rule), false, None),
-                    None => (None, false, self.solution.forced_loss(self.problem.view(), &self.options, gi, ri)),
+                    None => (None, false, self.regret(&view, gi, ri)?),
                 }
             }
             _ => (Some(Rule::NotOptedIn), false, None),
@@ -497,13 +582,55 @@ impl MatchResult {
         })
     }
 
+    /// What forcing the open pair `(gi, ri)` costs the optimum: from the dense problem when
+    /// there is one, else scoring the pairs the search reaches.
+    fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
+        if let Some(t) = self.tables.get() {
+            return Ok(self.solution.forced_loss(t.problem.view(), &self.options, gi, ri));
+        }
+        let cost = |gi: usize, ri: usize| {
+            let (pair, rule) = view.pair(gi, ri);
+            if rule.is_none() {
+                pair.score
+            } else {
+                f64::NEG_INFINITY
+            }
+        };
+        let shape = (self.givers.len(), self.receivers.len());
+        Ok(self.solution.forced_loss_with(shape, cost, &self.options, gi, ri))
+    }
+
     /// Proves `total` optimal: checks the solver's assignment of the non-pinned people against
-    /// its dual certificate, and that the pairs add up to `total`.
+    /// its dual certificate, and that the pairs add up to `total`. After a sparse solve, the
+    /// certificate is checked on the final arcs and the duals against every other pair, each
+    /// scored again.
     ///
     /// # Errors
     /// [`CertificateError`] naming the first failed condition.
     pub fn verify(&self) -> Result<(), CertificateError> {
-        self.solution.verify(self.problem.view(), &self.options)?;
+        match self.solver {
+            Solver::Dense | Solver::Auto => {
+                let t = self.tables.get().ok_or_else(|| CertificateError::Malformed("no dense problem".into()))?;
+                self.solution.verify(t.problem.view(), &self.options)?;
+            }
+            Solver::Sparse => {
+                let mut indptr = vec![0usize; self.givers.len() + 1];
+                for &(gi, _, _) in &self.arcs {
+                    indptr[gi as usize + 1] += 1;
+                }
+                for gi in 0..self.givers.len() {
+                    indptr[gi + 1] += indptr[gi];
+                }
+                let indices: Vec<usize> = self.arcs.iter().map(|a| a.1 as usize).collect();
+                let costs: Vec<f64> = self.arcs.iter().map(|a| a.2).collect();
+                let csr = Csr { n_cols: self.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
+                verify_sparse(&self.solution, &csr, &self.options)?;
+                let (u, v) = (&self.solution.row_duals, &self.solution.col_duals);
+                if let Some((row, col, excess)) = self.pair_view().check_duals(u, v) {
+                    return Err(CertificateError::DualInfeasible { row, col, excess });
+                }
+            }
+        }
         let pinned: f64 = self.pairs.iter().filter(|p| p.pinned).map(|p| p.score.score).sum();
         let expected = pinned + self.solution.objective;
         if (expected - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {

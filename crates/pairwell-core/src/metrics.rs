@@ -18,6 +18,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::baselines::{self, Problem};
+use crate::cancel::Cancelled;
+use crate::candidates::Tables;
 use crate::matching::{MatchResult, Pair};
 use crate::rules::Rule;
 
@@ -82,33 +84,35 @@ pub struct Comparison {
 }
 
 impl MatchResult {
-    fn baseline_problem(&self) -> Problem<'_> {
+    fn baseline_problem<'a>(&'a self, tables: &'a Tables) -> Problem<'a> {
         Problem {
-            score: self.problem.view(),
-            gain: self.gains.view(),
+            score: tables.problem.view(),
+            gain: tables.gains.view(),
             capacities: self.options.capacities.as_deref().unwrap_or_default(),
         }
     }
 
     /// Metrics of solver-problem pairs `pairs` plus the pins.
-    fn evaluate(&self, problem: &Problem<'_>, pairs: &[(usize, usize)], seconds: f64) -> Metrics {
+    fn evaluate(&self, tables: &Tables, pairs: &[(usize, usize)], seconds: f64) -> Metrics {
+        let problem = self.baseline_problem(tables);
         let all: Vec<(usize, usize)> = self.pins.iter().copied().chain(pairs.iter().copied()).collect();
-        let scores: Vec<f64> = all.iter().map(|&(g, r)| self.scores[[g, r]]).collect();
+        let scores: Vec<f64> = all.iter().map(|&(g, r)| tables.scores[[g, r]]).collect();
         let total: f64 = scores.iter().sum::<f64>() + 0.0; // never -0.0
         let n = scores.len();
         let n_receivers = self.receivers.len();
         let share = |k: usize, of: usize| if of == 0 { f64::NAN } else { k as f64 / of as f64 };
         // A receiver's allowed givers are those no rule forbids, pins aside.
         let allowed = |g: usize, r: usize| {
-            matches!(self.rules[[g, r]], None | Some(Rule::TakenByPin)) || self.pins.contains(&(g, r))
+            matches!(tables.rules[[g, r]], None | Some(Rule::TakenByPin)) || self.pins.contains(&(g, r))
         };
         let in_top3 = all
             .iter()
             .filter(|&&(g, r)| {
-                let s = self.scores[[g, r]];
+                let s = tables.scores[[g, r]];
                 let better = (0..self.givers.len())
                     .filter(|&o| {
-                        o != g && allowed(o, r) && (self.scores[[o, r]] > s || (self.scores[[o, r]] == s && o < g))
+                        let so = tables.scores[[o, r]];
+                        o != g && allowed(o, r) && (so > s || (so == s && o < g))
                     })
                     .count();
                 better < 3
@@ -126,17 +130,23 @@ impl MatchResult {
     }
 
     /// Metrics of the optimal matching.
-    #[must_use]
-    pub fn metrics(&self) -> Metrics {
-        self.evaluate(&self.baseline_problem(), &self.solution.pairs(), self.solving_seconds)
+    ///
+    /// # Errors
+    /// [`Cancelled`] when the caller cancels building the tables of every pair (a sparse
+    /// result builds them on first need).
+    pub fn metrics(&self) -> Result<Metrics, Cancelled> {
+        Ok(self.evaluate(self.tables()?, &self.solution.pairs(), self.solving_seconds))
     }
 
     /// The optimal matching and every baseline on the same problem, with their metrics, in
     /// [`Method::ALL`] order. `seed` drives the random baseline.
-    #[must_use]
-    pub fn compare(&self, seed: u64) -> Vec<Comparison> {
-        let problem = self.baseline_problem();
-        Method::ALL
+    ///
+    /// # Errors
+    /// [`Cancelled`] as for [`metrics`](Self::metrics).
+    pub fn compare(&self, seed: u64) -> Result<Vec<Comparison>, Cancelled> {
+        let tables = self.tables()?;
+        let problem = self.baseline_problem(tables);
+        let compared = Method::ALL
             .into_iter()
             .map(|method| {
                 let clock = Instant::now();
@@ -148,9 +158,10 @@ impl MatchResult {
                 };
                 let seconds =
                     if method == Method::Optimal { self.solving_seconds } else { clock.elapsed().as_secs_f64() };
-                let metrics = self.evaluate(&problem, &pairs, seconds);
+                let metrics = self.evaluate(tables, &pairs, seconds);
                 Comparison { method, pairs: self.named_pairs(&pairs), metrics }
             })
-            .collect()
+            .collect();
+        Ok(compared)
     }
 }

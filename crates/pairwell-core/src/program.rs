@@ -99,6 +99,39 @@ impl Program {
             max_timezone_gap: None,
             language_weight: 0.3,
             require_shared_language: false,
+            solver: Solver::Auto,
+            candidates: 24,
+        }
+    }
+}
+
+/// Which exact solver matches people (config key `solver`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Solver {
+    /// Dense for small cohorts, sparse beyond [`Solver::DENSE_UP_TO`] pairs.
+    #[default]
+    Auto,
+    /// Every pair in a givers × receivers matrix, solved by the dense kernel: fastest on small
+    /// cohorts, memory proportional to the pairs.
+    Dense,
+    /// A candidate graph of each person's best partners, solved by the sparse solver and
+    /// completed by pricing every other pair against its duals: memory proportional to the
+    /// people, the same optimum.
+    Sparse,
+}
+
+impl Solver {
+    /// Largest givers × receivers that `auto` solves densely.
+    pub const DENSE_UP_TO: usize = 1 << 18;
+
+    /// The solver for `givers × receivers` pairs: `Dense` or `Sparse`, never `Auto`.
+    #[must_use]
+    pub fn pick(self, givers: usize, receivers: usize) -> Solver {
+        match self {
+            Solver::Auto if givers.saturating_mul(receivers) <= Self::DENSE_UP_TO => Solver::Dense,
+            Solver::Auto => Solver::Sparse,
+            chosen => chosen,
         }
     }
 }
@@ -239,6 +272,11 @@ pub struct Config {
     pub language_weight: Option<f64>,
     /// Forbid pairs with no language in common.
     pub require_shared_language: Option<bool>,
+    /// Which solver: `auto` (default), `dense` or `sparse`; all give the same optimum.
+    pub solver: Option<Solver>,
+    /// How many best partners each person keeps in the sparse solver's candidate graph
+    /// (default 24): a speed and memory trade-off; every value gives the same optimum.
+    pub candidates: Option<usize>,
 }
 
 impl Config {
@@ -349,6 +387,10 @@ pub struct Settings {
     pub language_weight: f64,
     /// Forbid pairs without a shared language.
     pub require_shared_language: bool,
+    /// Which solver matches the people.
+    pub solver: Solver,
+    /// Best partners per person in the candidate graph.
+    pub candidates: usize,
 }
 
 impl Settings {
@@ -393,6 +435,8 @@ impl Settings {
         s.max_timezone_gap = config.max_timezone_gap.or(s.max_timezone_gap);
         s.language_weight = config.language_weight.unwrap_or(s.language_weight);
         s.require_shared_language = config.require_shared_language.unwrap_or(s.require_shared_language);
+        s.solver = config.solver.unwrap_or(s.solver);
+        s.candidates = config.candidates.unwrap_or(s.candidates);
         s.check()?;
         // Weights count only relative to each other: scaled so the largest is 1, a sum of
         // huge weights cannot overflow.
@@ -436,6 +480,9 @@ impl Settings {
             if !(0.0..=1.0).contains(&value) {
                 return out(key, value.to_string(), "expected a number from 0 to 1");
             }
+        }
+        if self.candidates == 0 {
+            return out("candidates", "0".into(), "expected a whole number >= 1");
         }
         if let Some(gap) = self.max_timezone_gap {
             if gap.is_nan() || gap < 0.0 {

@@ -38,6 +38,20 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in order.
+    pub const ALL: [Rule; 10] = [
+        Rule::NotOptedIn,
+        Rule::SamePerson,
+        Rule::ReportingChain,
+        Rule::SeniorityGap,
+        Rule::SameDepartment,
+        Rule::Never,
+        Rule::TimezoneGap,
+        Rule::NoSharedLanguage,
+        Rule::TakenByPin,
+        Rule::BelowMinScore,
+    ];
+
     /// The rule's name as tables and explanations show it (`reporting_chain`, ...).
     #[must_use]
     pub fn name(self) -> &'static str {

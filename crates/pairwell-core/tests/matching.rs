@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{Person, Role};
 use pairwell_core::matching::{match_people, MatchError, MatchResult, Reason, Side};
-use pairwell_core::program::{Config, ConfigError, Program, Settings};
+use pairwell_core::program::{Config, ConfigError, Program, Settings, Solver};
 use pairwell_core::rules::Rule;
 use proptest::prelude::*;
 
@@ -327,7 +327,7 @@ fn the_tested_config_keys_are_all_the_keys() {
 }
 
 /// For each config key, a config using it and the mentor `me` then gets (`skill` by default).
-const CONFIG_CASES: [(&str, &str, &str); 14] = [
+const CONFIG_CASES: [(&str, &str, &str); 16] = [
     ("weights", r#"{"weights": {"skills": 0.05}}"#, "teacher"),
     ("window", r#"{"window": [1, 1]}"#, "near"),
     ("gap_bounds", r#"{"gap_bounds": [1, 1]}"#, "near"),
@@ -347,6 +347,9 @@ const CONFIG_CASES: [(&str, &str, &str); 14] = [
         r#"{"require_shared_language": true, "language_weight": 0, "timezone_weight": 0}"#,
         "skill",
     ),
+    // The solver and its candidate lists change how the optimum is found, never which it is.
+    ("solver", r#"{"solver": "sparse"}"#, "skill"),
+    ("candidates", r#"{"solver": "sparse", "candidates": 1}"#, "skill"),
 ];
 
 #[test]
@@ -742,6 +745,7 @@ struct RandomConfig {
     require_shared_language: bool,
     never: Option<(usize, usize)>,
     pin: Option<(usize, usize)>,
+    candidates: usize,
 }
 
 fn random_config() -> impl Strategy<Value = RandomConfig> {
@@ -753,9 +757,19 @@ fn random_config() -> impl Strategy<Value = RandomConfig> {
         any::<bool>(),
         proptest::option::of((0usize..7, 0usize..7)),
         proptest::option::of((0usize..7, 0usize..7)),
+        1usize..3,
     )
         .prop_map(
-            |(program, min_score, same_department, max_timezone_gap, require_shared_language, never, pin)| {
+            |(
+                program,
+                min_score,
+                same_department,
+                max_timezone_gap,
+                require_shared_language,
+                never,
+                pin,
+                candidates,
+            )| {
                 RandomConfig {
                     program,
                     min_score,
@@ -764,6 +778,7 @@ fn random_config() -> impl Strategy<Value = RandomConfig> {
                     require_shared_language,
                     never,
                     pin,
+                    candidates,
                 }
             },
         )
@@ -967,6 +982,14 @@ proptest! {
         let program = rc.program;
         let plain = match_people(people.clone(), program, &rc.config(&people, false)).unwrap();
         check_against_brute_force(&people, &plain, None)?;
+        // The candidate graph with pricing reaches the same optimum, whatever its lists' length.
+        let sparse_config = Config { solver: Some(Solver::Sparse), candidates: Some(rc.candidates), ..rc.config(&people, false) };
+        let sparse = match_people(people.clone(), program, &sparse_config).unwrap();
+        check_against_brute_force(&people, &sparse, None)?;
+        prop_assert_eq!(sparse.solver, Solver::Sparse);
+        let sparse_again = match_people(shuffled.clone(), program, &sparse_config).unwrap();
+        prop_assert_eq!(fingerprint(&sparse_again), fingerprint(&sparse));
+        prop_assert!((sparse.total - plain.total).abs() <= 1e-9, "sparse {} dense {}", sparse.total, plain.total);
         let again = match_people(shuffled.clone(), program, &rc.config(&people, false)).unwrap();
         prop_assert_eq!(fingerprint(&again), fingerprint(&plain));
 
@@ -986,6 +1009,34 @@ proptest! {
                 Err(MatchError::Pin { .. }) => prop_assert!(!pinnable, "{} -> {} refused", giver.id, receiver.id),
                 Err(e) => prop_assert!(false, "{}", e),
             }
+        }
+    }
+}
+
+#[test]
+fn the_candidate_graph_with_pricing_equals_the_dense_solve_on_sample_cohorts() {
+    for (seed, program) in Program::ALL.into_iter().enumerate() {
+        let people = pairwell_core::sample::sample_cohort(400, seed as u64).unwrap();
+        let dense = match_people(people.clone(), program, &Config { solver: Some(Solver::Dense), ..Config::default() })
+            .unwrap();
+        let (givers, receivers) = dense.participants();
+        for candidates in [1, 2, 8] {
+            let config = Config { solver: Some(Solver::Sparse), candidates: Some(candidates), ..Config::default() };
+            let sparse = match_people(people.clone(), program, &config).unwrap();
+            sparse.verify().unwrap();
+            assert!((sparse.total - dense.total).abs() <= 1e-9, "{program} k={candidates}");
+            // Regrets of a spread of pairs, matched or not.
+            for (i, g) in givers.iter().enumerate().step_by(7) {
+                let r = receivers[(i * 13) % receivers.len()];
+                let (a, b) = (dense.explain(g, r).unwrap(), sparse.explain(g, r).unwrap());
+                assert_eq!((a.rule, a.score.score.to_bits()), (b.rule, b.score.score.to_bits()));
+                match (a.regret, b.regret) {
+                    (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-9, "{g} -> {r}: {x} vs {y}"),
+                    (x, y) => assert_eq!(x, y, "{g} -> {r}"),
+                }
+            }
+            // Metrics build the dense tables on demand after a sparse solve.
+            assert!((sparse.metrics().unwrap().total - dense.total).abs() <= 1e-9);
         }
     }
 }

@@ -96,6 +96,7 @@ impl From<MatchError> for Error {
                 Error(problems_error::<ConfigError>(&one(None, e.to_string())))
             }
             MatchError::Solve(e) => e.into(),
+            MatchError::Sparse(_) => Error(CostMatrixError::new_err(e.to_string())),
             MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(e.to_string())),
         }
     }

@@ -172,7 +172,22 @@ impl Assignment {
     /// assignment was not solved with `allow_unmatched` (the mode the matching engine uses).
     #[must_use]
     pub fn forced_loss(&self, cost: ArrayView2<f64>, options: &SolveOptions, row: usize, col: usize) -> Option<f64> {
-        regret::forced_loss(self, cost, options, row, col)
+        regret::forced_loss(self, cost.dim(), |i, j| cost[[i, j]], options, row, col)
+    }
+
+    /// [`forced_loss`](Self::forced_loss) with the `shape.0 × shape.1` costs read through
+    /// `cost(row, col)` (an infinity of the forbidden sign for a forbidden pair), for problems
+    /// whose matrix is never built. `cost` is called once per pair the search reaches.
+    #[must_use]
+    pub fn forced_loss_with(
+        &self,
+        shape: (usize, usize),
+        cost: impl Fn(usize, usize) -> f64,
+        options: &SolveOptions,
+        row: usize,
+        col: usize,
+    ) -> Option<f64> {
+        regret::forced_loss(self, shape, cost, options, row, col)
     }
 }
 

@@ -7,8 +7,11 @@
 //! reduced cost of `(i, j)` plus one shortest path (Dijkstra on non-negative reduced costs)
 //! from the current partner of `j` to the current partner of a copy of `i`: a warm re-solve
 //! in `O((n + m)²)` instead of a fresh one.
-
-use ndarray::ArrayView2;
+//!
+//! Costs are read through a function, so the matrix need not exist: the sparse engine scores
+//! pairs on the fly. A row keeps only one copy beyond those it uses: spare copies of a row are
+//! interchangeable, so a shortest path never needs two of them, and a capacity of 10⁶ costs
+//! what a capacity of 2 costs.
 
 use super::{Assignment, SolveOptions};
 
@@ -28,23 +31,34 @@ enum Left {
 
 pub(super) fn forced_loss(
     a: &Assignment,
-    cost: ArrayView2<f64>,
+    (n_rows, n_cols): (usize, usize),
+    cost: impl Fn(usize, usize) -> f64,
     options: &SolveOptions,
     row: usize,
     col: usize,
 ) -> Option<f64> {
-    let (n_rows, n_cols) = cost.dim();
-    if !options.allow_unmatched || row >= n_rows || col >= n_cols || !cost[[row, col]].is_finite() {
+    if !options.allow_unmatched || row >= n_rows || col >= n_cols || !cost(row, col).is_finite() {
         return None;
     }
     if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
         return None;
     }
-    let caps = super::capacities(options, n_rows, n_cols).ok()?;
+    if a.rows.iter().any(|&i| i >= n_rows) || a.cols.iter().any(|&j| j >= n_cols) {
+        return None;
+    }
+    // One spare copy per row is enough (see the module doc).
+    let mut caps = super::capacities(options, n_rows, n_cols).ok()?;
+    let mut load = vec![0usize; n_rows];
+    for &i in &a.rows {
+        load[i] += 1;
+    }
+    for (cap, &u) in caps.iter_mut().zip(&load) {
+        *cap = (*cap).min(u + 1);
+    }
     let sign = if options.maximize { -1.0 } else { 1.0 };
     let alpha: Vec<f64> = a.row_duals.iter().map(|x| sign * x).collect();
     let beta: Vec<f64> = a.col_duals.iter().map(|x| sign * x).collect();
-    let rc = |i: usize, j: usize| (sign * cost[[i, j]] - alpha[i] - beta[j]).max(0.0);
+    let rc = |i: usize, j: usize| (sign * cost(i, j) - alpha[i] - beta[j]).max(0.0);
 
     // Row copies, with the pairs of each row handed to its first copies.
     let copy_row: Vec<usize> = caps.iter().enumerate().flat_map(|(r, &k)| std::iter::repeat_n(r, k)).collect();
@@ -103,8 +117,11 @@ pub(super) fn forced_loss(
             Left::Copy(k) => {
                 let i = copy_row[k];
                 for j in 0..n_cols {
-                    if !done_col[j] && cost[[i, j]].is_finite() {
-                        d_col[j] = d_col[j].min(dist + rc(i, j));
+                    if !done_col[j] {
+                        let c = cost(i, j);
+                        if c.is_finite() {
+                            d_col[j] = d_col[j].min(dist + (sign * c - alpha[i] - beta[j]).max(0.0));
+                        }
                     }
                 }
                 if !done_dummy[k] {

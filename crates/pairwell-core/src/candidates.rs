@@ -1,0 +1,337 @@
+//! The candidate graph: every participant's best allowed partners, found in one parallel pass
+//! over every pair, and the pricing that proves a matching on that graph optimal for all pairs.
+//!
+//! [`Pairs::scan`] scores every giver × receiver pair once (a chunk of givers per task) with the
+//! rules and pins applied, and keeps, in memory proportional to people × k:
+//! - each giver's best `k + min(capacity, k)` and each receiver's best `k` open pairs (best
+//!   score first, ties by position): the candidate arcs;
+//! - for everyone, how many partners each rule excludes (the detail of `unmatched`);
+//! - optionally the dense matrix of every pair, the dense solver's input.
+//!
+//! **Pricing.** Let `u` (givers) and `v` (receivers), both `>= 0`, be the duals of the optimum on
+//! the candidate arcs. An open pair outside the graph can raise the total only if its score
+//! exceeds `u[g] + v[r]`; it is in neither list, so it scores at most `min(kth[g], kth[r])`, the
+//! last score of each list when the list is full. [`Pairs::price`] therefore scores only the
+//! pairs with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
+//! engine adds them and resumes the solve. When none is left, the duals are feasible for every
+//! pair: the matching is the optimum of the whole problem, certified by the same conditions as
+//! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
+
+use std::ops::Range;
+
+use ndarray::{Array2, ArrayViewMut2, Axis};
+use rayon::prelude::*;
+
+use crate::cancel::{Cancelled, Token};
+use crate::cohort::Cohort;
+use crate::rules::{Rule, Rules};
+use crate::score::{PairScore, Scorer};
+
+/// Slots of [`Counts`]: one per rule (`Rule as usize`), then the open pairs.
+pub(crate) const SLOTS: usize = Rule::BelowMinScore as usize + 2;
+/// Slot of [`Counts`] that counts open pairs (allowed by every rule, pins included).
+pub(crate) const OPEN: usize = SLOTS - 1;
+/// How many of a person's partners each rule excludes, and how many are open.
+pub(crate) type Counts = [u32; SLOTS];
+
+/// Scores are in `[0, 1]`: a pair beating the duals by no more than this is not a violation.
+pub(crate) const TOLERANCE: f64 = 1e-12;
+
+/// The best pairs of one person: `(score, partner)`, best first, ties by partner position.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Best {
+    limit: usize,
+    items: Vec<(f64, u32)>,
+}
+
+/// Whether `a` ranks before `b`: higher score, then lower position.
+fn before(a: (f64, u32), b: (f64, u32)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+}
+
+impl Best {
+    fn new(limit: usize) -> Self {
+        Best { limit, items: Vec::with_capacity(limit.min(64)) }
+    }
+
+    /// Keeps `(score, partner)` if it ranks among the best `limit`.
+    fn offer(&mut self, score: f64, partner: u32) {
+        let item = (score, partner);
+        if self.items.len() == self.limit {
+            match self.items.last() {
+                Some(&last) if before(item, last) => {
+                    self.items.pop();
+                }
+                _ => return,
+            }
+        }
+        let at = self.items.partition_point(|&x| before(x, item));
+        self.items.insert(at, item);
+    }
+
+    /// The partners, best first.
+    pub(crate) fn items(&self) -> &[(f64, u32)] {
+        &self.items
+    }
+
+    /// Every open pair outside the list scores at most this: the last score of a full list,
+    /// `-inf` when the list holds every open pair of the person.
+    pub(crate) fn bound(&self) -> f64 {
+        match self.items.last() {
+            Some(&(score, _)) if self.items.len() == self.limit => score,
+            _ => f64::NEG_INFINITY,
+        }
+    }
+}
+
+/// One program run's pairs: positions in the sorted sides, the rules, the pins.
+pub(crate) struct Pairs<'a> {
+    pub cohort: &'a Cohort,
+    pub scorer: &'a Scorer,
+    pub rules: &'a Rules,
+    /// Cohort position of each giver and each receiver.
+    pub givers: &'a [usize],
+    pub receivers: &'a [usize],
+    /// Places left to each giver once the pins are in.
+    pub room: &'a [usize],
+    /// Whether no pin took the receiver.
+    pub receiver_free: &'a [bool],
+    /// Candidate list length of receivers; givers keep `k + min(capacity, k)`.
+    pub k: usize,
+}
+
+/// What [`Pairs::scan`] keeps of every pair.
+pub(crate) struct Scan {
+    pub giver_best: Vec<Best>,
+    pub receiver_best: Vec<Best>,
+    pub giver_counts: Vec<Counts>,
+    pub receiver_counts: Vec<Counts>,
+}
+
+/// The dense tables of every pair (givers × receivers, positions in the sides).
+#[derive(Clone, Debug)]
+pub(crate) struct Tables {
+    /// Pair scores.
+    pub scores: Array2<f64>,
+    /// What the giver gains from each pair (their side of the stable baseline's preferences).
+    pub gains: Array2<f64>,
+    /// The rule forbidding each pair (pins included).
+    pub rules: Array2<Option<Rule>>,
+    /// The dense solver's problem: the score of every open pair, `-inf` elsewhere.
+    pub problem: Array2<f64>,
+}
+
+/// One chunk's part of a [`Scan`]: its givers in full, every receiver's partial lists.
+struct Part {
+    givers: Vec<(Best, Counts)>,
+    receiver_best: Vec<Best>,
+    receiver_counts: Vec<Counts>,
+}
+
+impl Part {
+    /// Adds `later`, the part of the chunk after this one.
+    fn absorb(mut self, later: Part) -> Part {
+        self.givers.extend(later.givers);
+        for (mine, theirs) in self.receiver_best.iter_mut().zip(later.receiver_best) {
+            for (score, partner) in theirs.items {
+                mine.offer(score, partner);
+            }
+        }
+        for (mine, theirs) in self.receiver_counts.iter_mut().zip(later.receiver_counts) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                *m += t;
+            }
+        }
+        self
+    }
+}
+
+/// The dense tables being filled: scores, gains, rules.
+type TablesMut<'t> = (&'t mut Array2<f64>, &'t mut Array2<f64>, &'t mut Array2<Option<Rule>>);
+
+/// A chunk of rows of the dense tables, when they are being filled.
+type TableRows<'t> = Option<(ArrayViewMut2<'t, f64>, ArrayViewMut2<'t, f64>, ArrayViewMut2<'t, Option<Rule>>)>;
+
+impl Pairs<'_> {
+    /// Score and rule of giver `gi` → receiver `ri` (positions in the sides), given the pair's
+    /// score: the first hard rule it breaks, else [`Rule::TakenByPin`] when a pin took the
+    /// receiver or every place of the giver.
+    pub fn rule(&self, gi: usize, ri: usize, pair: &PairScore) -> Option<Rule> {
+        let (g, r) = (self.givers[gi], self.receivers[ri]);
+        let rule = self.rules.check(self.cohort, self.scorer, g, r, pair);
+        let filled_by_pins = self.room[gi] == 0 && self.cohort.people()[g].capacity > 0;
+        if rule.is_none() && (!self.receiver_free[ri] || filled_by_pins) {
+            Some(Rule::TakenByPin)
+        } else {
+            rule
+        }
+    }
+
+    /// Score and rule of giver `gi` → receiver `ri`.
+    pub fn pair(&self, gi: usize, ri: usize) -> (PairScore, Option<Rule>) {
+        let pair = self.scorer.pair(self.givers[gi], self.receivers[ri]);
+        let rule = self.rule(gi, ri, &pair);
+        (pair, rule)
+    }
+
+    /// Whether the pair is in the solver's problem: open, and the giver has room.
+    fn in_problem(&self, gi: usize, rule: Option<Rule>) -> bool {
+        rule.is_none() && self.room[gi] > 0
+    }
+
+    /// Scores every pair once, in parallel, keeping the candidate lists and the counts.
+    /// Stops early, with `Err(Cancelled)`, when the caller's token is cancelled.
+    pub fn scan(&self) -> Result<Scan, Cancelled> {
+        self.scan_into(None)
+    }
+
+    /// [`scan`](Self::scan), also filling the dense tables of every pair.
+    pub fn scan_with_tables(&self) -> Result<(Scan, Tables), Cancelled> {
+        let shape = (self.givers.len(), self.receivers.len());
+        let mut scores = Array2::zeros(shape);
+        let mut gains = Array2::zeros(shape);
+        let mut rules = Array2::from_elem(shape, None);
+        let scan = self.scan_into(Some((&mut scores, &mut gains, &mut rules)))?;
+        let problem =
+            ndarray::Zip::from(&scores)
+                .and(&rules)
+                .map_collect(|&s, rule| if rule.is_none() { s } else { f64::NEG_INFINITY });
+        Ok((scan, Tables { scores, gains, rules, problem }))
+    }
+
+    fn scan_into(&self, tables: Option<TablesMut<'_>>) -> Result<Scan, Cancelled> {
+        let (n_g, n_r) = (self.givers.len(), self.receivers.len());
+        let token = Token::current();
+        // Each chunk holds partial lists for every receiver: few chunks keep that memory small.
+        let chunk = n_g.div_ceil(2 * rayon::current_num_threads()).max(1);
+        let part = |range: Range<usize>, rows: TableRows<'_>| self.scan_chunk(range, rows, &token);
+        let merged = match tables {
+            Some((scores, gains, rules)) => scores
+                .axis_chunks_iter_mut(Axis(0), chunk)
+                .into_par_iter()
+                .zip(gains.axis_chunks_iter_mut(Axis(0), chunk))
+                .zip(rules.axis_chunks_iter_mut(Axis(0), chunk))
+                .enumerate()
+                .map(|(c, ((s, g), r))| part(c * chunk..((c + 1) * chunk).min(n_g), Some((s, g, r))))
+                .reduce_with(Part::absorb),
+            None => (0..n_g.div_ceil(chunk))
+                .into_par_iter()
+                .map(|c| part(c * chunk..((c + 1) * chunk).min(n_g), None))
+                .reduce_with(Part::absorb),
+        };
+        token.check()?;
+        let merged = merged.unwrap_or_else(|| Part {
+            givers: Vec::new(),
+            receiver_best: vec![Best::new(self.k); n_r],
+            receiver_counts: vec![[0; SLOTS]; n_r],
+        });
+        let (giver_best, giver_counts) = merged.givers.into_iter().unzip();
+        Ok(Scan {
+            giver_best,
+            receiver_best: merged.receiver_best,
+            giver_counts,
+            receiver_counts: merged.receiver_counts,
+        })
+    }
+
+    fn scan_chunk(&self, range: Range<usize>, mut rows: TableRows<'_>, token: &Token) -> Part {
+        let n_r = self.receivers.len();
+        let mut part = Part {
+            givers: Vec::with_capacity(range.len()),
+            receiver_best: vec![Best::new(self.k); n_r],
+            receiver_counts: vec![[0; SLOTS]; n_r],
+        };
+        let people = self.cohort.people();
+        for (row, gi) in range.enumerate() {
+            if token.is_cancelled() {
+                break;
+            }
+            let g = self.givers[gi];
+            let capacity = people[g].capacity as usize;
+            let mut best = Best::new(self.k + capacity.min(self.k));
+            let mut counts = [0; SLOTS];
+            let giver = self.scorer.row(g);
+            for (ri, &r) in self.receivers.iter().enumerate() {
+                let pair = giver.pair(r);
+                let rule = self.rule(gi, ri, &pair);
+                let slot = rule.map_or(OPEN, |rule| rule as usize);
+                counts[slot] += 1;
+                part.receiver_counts[ri][slot] += 1;
+                if self.in_problem(gi, rule) {
+                    best.offer(pair.score, ri as u32);
+                    part.receiver_best[ri].offer(pair.score, gi as u32);
+                }
+                if let Some((scores, gains, rules)) = rows.as_mut() {
+                    scores[[row, ri]] = pair.score;
+                    gains[[row, ri]] = pair.giver_gain();
+                    rules[[row, ri]] = rule;
+                }
+            }
+            // A pinned pair counts as open for both, as a pin is an allowed pair.
+            part.givers.push((best, counts));
+        }
+        part
+    }
+
+    /// The open pairs outside the graph that beat the duals `u` (givers) and `v` (receivers),
+    /// at most `per_receiver` for each receiver (the most violating), by receiver then giver.
+    /// `arcs[ri]` lists the givers already in the graph for receiver `ri`, sorted.
+    pub fn price(
+        &self,
+        scan: &Scan,
+        u: &[f64],
+        v: &[f64],
+        arcs: &[Vec<u32>],
+        per_receiver: usize,
+    ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
+        let token = Token::current();
+        // Givers by potential: a receiver only needs those below its own bound.
+        let mut order: Vec<u32> = (0..self.givers.len() as u32).filter(|&gi| self.room[gi as usize] > 0).collect();
+        order.sort_by(|&a, &b| u[a as usize].total_cmp(&u[b as usize]).then(a.cmp(&b)));
+        let sorted_u: Vec<f64> = order.iter().map(|&gi| u[gi as usize]).collect();
+        let giver_bound: Vec<f64> = scan.giver_best.iter().map(Best::bound).collect();
+        let found: Vec<Vec<(usize, usize, f64)>> = (0..self.receivers.len())
+            .into_par_iter()
+            .map(|ri| {
+                let limit = scan.receiver_best[ri].bound() - v[ri];
+                if token.is_cancelled() || !self.receiver_free[ri] || limit.is_nan() || limit <= TOLERANCE {
+                    return Vec::new();
+                }
+                let reach = sorted_u.partition_point(|&x| x < limit - TOLERANCE);
+                let mut violating = Vec::new();
+                for &gi in &order[..reach] {
+                    let gi = gi as usize;
+                    if giver_bound[gi] - u[gi] - v[ri] <= TOLERANCE || arcs[ri].binary_search(&(gi as u32)).is_ok() {
+                        continue;
+                    }
+                    let (pair, rule) = self.pair(gi, ri);
+                    let excess = pair.score - u[gi] - v[ri];
+                    if rule.is_none() && excess > TOLERANCE {
+                        violating.push((excess, gi, pair.score));
+                    }
+                }
+                violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                violating.truncate(per_receiver);
+                violating.into_iter().map(|(_, gi, score)| (gi, ri, score)).collect()
+            })
+            .collect();
+        token.check()?;
+        Ok(found.into_iter().flatten().collect())
+    }
+
+    /// The first open pair, if any, whose score exceeds `u[g] + v[r]` by more than the
+    /// tolerance: `(giver, receiver, excess)`. Scores every pair, in parallel.
+    pub fn check_duals(&self, u: &[f64], v: &[f64]) -> Option<(usize, usize, f64)> {
+        (0..self.givers.len()).into_par_iter().find_map_first(|gi| {
+            if self.room[gi] == 0 {
+                return None;
+            }
+            let giver = self.scorer.row(self.givers[gi]);
+            self.receivers.iter().enumerate().find_map(|(ri, &r)| {
+                let pair = giver.pair(r);
+                let excess = pair.score - u[gi] - v[ri];
+                (excess > TOLERANCE * 16.0 && self.rule(gi, ri, &pair).is_none()).then_some((gi, ri, excess))
+            })
+        })
+    }
+}
