@@ -15,6 +15,7 @@ __all__ = [
     "PairwellError",
     "__version__",
     "_kuhn_munkres",
+    "match_groups",
     "match_people",
     "sample_cohort",
     "solve",
@@ -76,4 +77,12 @@ class NativeMatchResult:
 def match_people(
     people_json: str, program: str, config: str | None = None, config_format: str = "json"
 ) -> NativeMatchResult: ...
+def match_groups(
+    people_json: str,
+    codes: npt.NDArray[np.int64],
+    labels: list[str],
+    program: str,
+    config: str | None = None,
+    config_format: str = "json",
+) -> list[NativeMatchResult]: ...
 def sample_cohort(n: int, seed: int = 0) -> dict[str, list[Any]]: ...

@@ -226,10 +226,18 @@ def match(people: PeopleLike, program: str, config: ConfigLike = None) -> MatchR
         Unknown program or config key, values out of range, unknown ids in ``never`` or
         ``pin``, a pin that breaks a rule or a capacity. Both are ``ValueError`` subclasses.
     """
-    if program not in PROGRAMS:
-        raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
     text, fmt = _config_text(config)
     start = time.perf_counter()
-    table = read_people(people)
-    native = _core.match_people(to_engine_json(table), program, text, fmt)
+    table, payload = engine_input(people, program)
+    native = _core.match_people(payload, program, text, fmt)
     return MatchResult(native, table, time.perf_counter() - start)
+
+
+def engine_input(people: PeopleLike, program: str) -> tuple[pd.DataFrame, Any]:
+    """What every matching entry point hands the engine, after checking the program: the
+    people table as read and its engine form. :func:`match` and :func:`pairwell.match_groups`
+    both go through it."""
+    if program not in PROGRAMS:
+        raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
+    table = read_people(people)
+    return table, to_engine_json(table)

@@ -8,6 +8,7 @@
 //! - [`score`]: the five score components of a giver → receiver pair.
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result.
+//! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
@@ -16,6 +17,7 @@
 
 pub mod baselines;
 pub mod cohort;
+pub mod groups;
 pub mod matching;
 pub mod metrics;
 pub mod program;

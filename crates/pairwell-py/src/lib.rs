@@ -6,6 +6,7 @@
 //! `python/pairwell`.
 
 mod errors;
+mod groups;
 mod matching;
 mod sample;
 mod solve;
@@ -18,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     solve::register(m)?;
     matching::register(m)?;
+    groups::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -19,12 +19,12 @@ type MethodRow<'py> = (&'static str, Vec<Bound<'py, PyDict>>, Bound<'py, PyDict>
 pub(crate) struct PyMatchResult(pub(crate) MatchResult);
 
 /// Parses the people records (a JSON array of objects in the people schema).
-fn people_from_json(text: &str) -> PyResult<Vec<Person>> {
+pub(crate) fn people_from_json(text: &str) -> PyResult<Vec<Person>> {
     serde_json::from_str(text).map_err(|e| CohortError::new_err(format!("invalid people records: {e}")))
 }
 
 /// Parses a config from JSON (`format = "json"`) or TOML text.
-fn config_from(text: Option<&str>, format: &str) -> PyResult<Config> {
+pub(crate) fn config_from(text: Option<&str>, format: &str) -> PyResult<Config> {
     let parsed = match (text, format) {
         (None, _) => Ok(Config::default()),
         (Some(t), "toml") => Config::from_toml(t),

@@ -1,0 +1,79 @@
+//! Many independent cohorts in one call: [`match_groups`] splits one table of people by a group
+//! code per row and matches every group on its own, in parallel (one group per rayon task), with
+//! the same program and config.
+//!
+//! Rules hold within a group only: each group is validated as a cohort of its own (ids need
+//! only be unique inside it, managers must be in it, `never` and `pin` ids must be in it). A
+//! group's result is exactly what [`match_people`] returns for that group's people alone, in
+//! their input order, so the results do not depend on the thread count.
+
+use rayon::prelude::*;
+
+use crate::cohort::Person;
+use crate::matching::{match_people, MatchError, MatchResult};
+use crate::program::{Config, Program};
+
+/// Why a grouped matching could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GroupError {
+    /// The group codes do not line up with the people.
+    #[error("{people} people but {codes} group codes: give one code per person")]
+    Length {
+        /// How many people were given.
+        people: usize,
+        /// How many codes were given.
+        codes: usize,
+    },
+    /// A code with no people: codes must number the groups 0, 1, ... without gaps.
+    #[error("group {group} has no people: codes must number the groups 0 to {last} without gaps")]
+    EmptyGroup {
+        /// The code with no people.
+        group: usize,
+        /// The largest code given.
+        last: usize,
+    },
+    /// One group failed to match (the first such group, in code order).
+    #[error("group {group}: {source}")]
+    Match {
+        /// The group's code.
+        group: usize,
+        /// What went wrong in it.
+        #[source]
+        source: MatchError,
+    },
+}
+
+/// Matches each group of `people` for `program` under `config`: `codes[i]` is the group of
+/// `people[i]`, numbered from 0 without gaps. Returns one result per group, in code order;
+/// within a group, people keep their input order.
+///
+/// # Errors
+/// [`GroupError::Length`] when there is not one code per person, [`GroupError::EmptyGroup`]
+/// for a code below the largest that no person has, and [`GroupError::Match`] for the first
+/// group (by code) whose cohort, config ids or pins are invalid; every group is matched, so the
+/// error reported does not depend on which thread finished first.
+pub fn match_groups(
+    people: Vec<Person>,
+    codes: &[usize],
+    program: Program,
+    config: &Config,
+) -> Result<Vec<MatchResult>, GroupError> {
+    if people.len() != codes.len() {
+        return Err(GroupError::Length { people: people.len(), codes: codes.len() });
+    }
+    let count = codes.iter().max().map_or(0, |&last| last + 1);
+    let mut groups: Vec<Vec<Person>> = vec![Vec::new(); count];
+    for (person, &code) in people.into_iter().zip(codes) {
+        groups[code].push(person);
+    }
+    if let Some(group) = groups.iter().position(Vec::is_empty) {
+        return Err(GroupError::EmptyGroup { group, last: count - 1 });
+    }
+    let results: Vec<Result<MatchResult, MatchError>> =
+        groups.into_par_iter().with_max_len(1).map(|group| match_people(group, program, config)).collect();
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(group, result)| result.map_err(|source| GroupError::Match { group, source }))
+        .collect()
+}
