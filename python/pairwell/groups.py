@@ -233,19 +233,13 @@ def match_read(people: PeopleLike, program: str, columns: list[str], text: str |
     for column in columns:
         if table[column].map(lambda v: isinstance(v, (list, dict, set, np.ndarray))).any():
             raise ConfigError(f"by: column {column!r} holds lists or dicts; group by a column of single values")
-    try:
-        grouper = table.groupby(columns, sort=True, dropna=False, observed=True)
-        codes = grouper.ngroup().to_numpy(dtype=np.int64)
-    except TypeError as exc:  # values that cannot be sorted together, such as numbers and strings
-        raise ConfigError(f"by: the values of {columns} cannot be sorted into groups: {exc}") from None
+    codes = table.groupby(columns, sort=True, dropna=False, observed=True).ngroup().to_numpy(dtype=np.int64)
     labels = [repr(key) for key in _keys(table[columns].iloc[np.unique(codes, return_index=True)[1]])]
     natives = _core.match_groups(payload, codes, labels, program, text, fmt)
     return GroupedMatch(program, columns, table, codes, natives, time.perf_counter() - start)
 
 
-def compare_groups(
-    people: PeopleLike, program: str, by: By, config: ConfigLike = None, seed: int = 0
-) -> pd.DataFrame:
+def compare_groups(people: PeopleLike, program: str, by: By, config: ConfigLike = None, seed: int = 0) -> pd.DataFrame:
     """:func:`pairwell.compare` for every group: one row per group and method, the ``by``
     columns first, then ``method`` and the metric columns. Every group is matched as in
     :func:`match_groups`; the baselines of each group keep its rules, capacities and pins."""
