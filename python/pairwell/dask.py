@@ -29,8 +29,8 @@ import pandas as pd
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS
-from pairwell.groups import By, by_columns, match_read, typed
-from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike, _config_text
+from pairwell.groups import By, match_read, request, typed
+from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike
 
 __all__ = ["DaskGroupedMatch", "match_groups"]
 
@@ -77,11 +77,10 @@ def match_groups(ddf: dd.DataFrame, program: str, by: By, config: ConfigLike = N
     """
     if not isinstance(ddf, dd.DataFrame):
         raise TypeError(f"pairwell.dask.match_groups needs a dask DataFrame, got {type(ddf).__name__}")
-    columns = by_columns(by)
+    columns, text, fmt = request(program, by, config)
     missing = [c for c in columns if c not in ddf.columns]
     if missing:
         raise ConfigError(f"by: unknown column {missing[0]!r}; the table has {', '.join(map(str, ddf.columns))}")
-    text, fmt = _config_text(config)
     keys = ddf._meta[columns]
     metas = (_empty(keys, PAIR_COLUMNS), _empty(keys, UNMATCHED_COLUMNS), _empty(keys, METRIC_COLUMNS))
     shuffled = ddf.shuffle(on=columns)

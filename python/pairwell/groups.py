@@ -30,7 +30,15 @@ import pandas as pd
 from pairwell import _core
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS, compare_result
-from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike, MatchResult, _config_text, engine_input
+from pairwell.matching import (
+    PAIR_COLUMNS,
+    PROGRAMS,
+    UNMATCHED_COLUMNS,
+    ConfigLike,
+    MatchResult,
+    _config_text,
+    engine_input,
+)
 from pairwell.people import PeopleLike
 
 __all__ = ["COLUMN_TYPES", "By", "GroupedMatch", "compare_groups", "match_groups"]
@@ -48,6 +56,16 @@ COLUMN_TYPES: dict[str, type] = {
     "pinned": bool,
     "blocking_pairs": int,
 }
+
+
+def request(program: str, by: By, config: ConfigLike) -> tuple[list[str], str | None, str]:
+    """The arguments every ``match_groups`` checks before reading any people: ``(by as a list
+    of column names, config text, config format)``."""
+    if program not in PROGRAMS:
+        raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
+    columns = by_columns(by)
+    text, fmt = _config_text(config)
+    return columns, text, fmt
 
 
 def by_columns(by: By) -> list[str]:
@@ -215,9 +233,7 @@ def match_groups(people: PeopleLike, program: str, by: By, config: ConfigLike = 
         A bad record (naming the row or id and the field), or a group that is not a valid
         cohort (duplicate ids, unknown managers, manager cycles), naming the group.
     """
-    columns = by_columns(by)
-    text, fmt = _config_text(config)
-    return match_read(people, program, columns, text, fmt)
+    return match_read(people, program, *request(program, by, config))
 
 
 def match_read(people: PeopleLike, program: str, columns: list[str], text: str | None, fmt: str) -> GroupedMatch:

@@ -30,8 +30,8 @@ from pyspark.sql import types as T
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS
-from pairwell.groups import COLUMN_TYPES, By, by_columns, match_read
-from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike, _config_text
+from pairwell.groups import COLUMN_TYPES, By, match_read, request
+from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike
 
 __all__ = ["SparkGroupedMatch", "match_groups"]
 
@@ -85,11 +85,10 @@ def match_groups(sdf: DataFrame, program: str, by: By, config: ConfigLike = None
     """
     if not isinstance(sdf, DataFrame):
         raise TypeError(f"pairwell.spark.match_groups needs a Spark DataFrame, got {type(sdf).__name__}")
-    columns = by_columns(by)
+    columns, text, fmt = request(program, by, config)
     missing = [c for c in columns if c not in sdf.columns]
     if missing:
         raise ConfigError(f"by: unknown column {missing[0]!r}; the table has {', '.join(sdf.columns)}")
-    text, fmt = _config_text(config)
     results = list(dict.fromkeys(c for cols in _TABLES.values() for c in cols))
     schema = T.StructType(
         [
