@@ -15,13 +15,13 @@ added as a cluster library, or ``%pip install pairwell`` in the notebook, which 
 on the workers), then call it as above on any Spark DataFrame of people. List and dict fields
 may be Spark arrays and maps or the CSV encodings (``"a;b"``, ``"python:4;sql:3"``).
 
-The three tables are filters of one grouped apply, and each Spark action on one of them runs
-that apply: ``.cache()`` a table you read more than once.
+The three tables are views of one cached grouped apply, so the groups are matched once however
+many of them you read; ``result.unpersist()`` frees the cache.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 from pyspark.sql import DataFrame
@@ -39,16 +39,27 @@ _TABLES = {"pairs": PAIR_COLUMNS, "unmatched": UNMATCHED_COLUMNS, "metrics": MET
 _SPARK_TYPES = {str: T.StringType(), float: T.DoubleType(), bool: T.BooleanType(), int: T.LongType()}
 
 
-class SparkGroupedMatch(NamedTuple):
+class SparkGroupedMatch:
     """The tables of :func:`match_groups` as Spark DataFrames, with the columns of
-    :class:`pairwell.GroupedMatch`'s tables: the ``by`` columns first."""
+    :class:`pairwell.GroupedMatch`'s tables: the ``by`` columns first.
 
-    #: Every group's pairs.
-    pairs: DataFrame
-    #: Every group's unmatched participants.
-    unmatched: DataFrame
-    #: One row per group.
-    metrics: DataFrame
+    The three are views of one cached grouped apply: the first action on any of them matches
+    every group, the others reuse it. :meth:`unpersist` frees the cache.
+    """
+
+    def __init__(self, stacked: DataFrame, columns: list[str]) -> None:
+        self._stacked = stacked
+        tables = [stacked.where(F.col("table") == name).select(*columns, *cols) for name, cols in _TABLES.items()]
+        #: Every group's pairs.
+        self.pairs: DataFrame = tables[0]
+        #: Every group's unmatched participants.
+        self.unmatched: DataFrame = tables[1]
+        #: One row per group.
+        self.metrics: DataFrame = tables[2]
+
+    def unpersist(self) -> None:
+        """Drop the cached matching (the tables recompute it if used again)."""
+        self._stacked.unpersist()
 
 
 def _python(value: Any) -> Any:
@@ -101,6 +112,4 @@ def match_groups(sdf: DataFrame, program: str, by: By, config: ConfigLike = None
     def match_group(group: pd.DataFrame) -> pd.DataFrame:
         return _match_group(group, program, columns, text, fmt)[schema.fieldNames()]
 
-    stacked = sdf.groupBy(*columns).applyInPandas(match_group, schema)
-    tables = [stacked.where(F.col("table") == name).select(*columns, *cols) for name, cols in _TABLES.items()]
-    return SparkGroupedMatch(*tables)
+    return SparkGroupedMatch(sdf.groupBy(*columns).applyInPandas(match_group, schema).cache(), columns)
