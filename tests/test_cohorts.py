@@ -80,10 +80,16 @@ def test_pictures(tmp_path):
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.figure
+    import matplotlib.pyplot
+
     table = pairwell.compare(pairwell.sample_cohort(300), "mentoring")
     table.plot().savefig(tmp_path / "compare.png")
-    pairwell.match(pairwell.sample_cohort(300), "sponsoring").plot().savefig(tmp_path / "result.png")
+    figure = pairwell.match(pairwell.sample_cohort(300), "sponsoring").plot()
+    figure.savefig(tmp_path / "result.png")
     assert (tmp_path / "compare.png").stat().st_size > 1000
+    # pyplot does not hold the figures, so a notebook draws each once: as the cell's value.
+    assert isinstance(figure, matplotlib.figure.Figure) and matplotlib.pyplot.get_fignums() == []
     assert "<table" in table._repr_html_()
 
 
@@ -98,6 +104,17 @@ def test_cli_demo_match_compare(tmp_path, capsys):
     assert pairs.read_text().startswith("giver,receiver,score")
     assert main(["compare", sample_cohort_path(), "-p", "reverse_mentoring"]) == 0
     assert "greedy" in capsys.readouterr().out
+
+
+def test_cli_version_and_shortened_tables(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.strip() == f"pairwell {pairwell.__version__}"
+    assert main(["match", sample_cohort_path(), "-p", "mentoring", "--show", "3"]) == 0
+    result = pairwell.match(sample_cohort_path(), "mentoring")
+    out = capsys.readouterr().out
+    assert f"... and {len(result.pairs) - 3} more pairs" in out
+    assert f"... and {len(result.unmatched) - 3} more unmatched people" in out
 
 
 def test_cli_bad_input_exits_2_with_one_line(tmp_path, capsys):

@@ -14,7 +14,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from pairwell._core import PairwellError
+from pairwell._core import PairwellError, __version__
 from pairwell.compare import compare_result
 from pairwell.matching import PROGRAMS, MatchResult, match
 
@@ -49,10 +49,14 @@ class _Progress:
         self.stream.flush()
 
 
-def _table(frame: pd.DataFrame) -> str:
+def _table(frame: pd.DataFrame, show: int | None = None, what: str = "rows") -> str:
+    """The table as text; with ``show``, its first ``show`` rows and a line saying how many more
+    there are."""
     if "seconds" in frame.columns:  # method run times are sub-millisecond on small cohorts
         frame = frame.assign(ms=frame["seconds"] * 1000).drop(columns="seconds")
-    return frame.to_string(index=False, float_format=_FLOAT)
+    more = 0 if show is None else max(len(frame) - show, 0)
+    text = frame.head(len(frame) - more).to_string(index=False, float_format=_FLOAT)
+    return f"{text}\n... and {more} more {what}" if more else text
 
 
 def _summary(result: MatchResult) -> str:
@@ -88,12 +92,10 @@ def _match(args: argparse.Namespace) -> None:
         result.pairs.to_csv(args.output, index=False)
         print(f"wrote {len(result.pairs)} pairs to {args.output}")
     else:
-        print(_table(result.pairs.head(args.show)))
-        if len(result.pairs) > args.show:
-            print(f"... {len(result.pairs) - args.show} more pairs (use --output to write them all)")
+        print(_table(result.pairs, args.show, "pairs (use --output to write them all)"))
     if len(result.unmatched):
         print(f"\nunmatched ({len(result.unmatched)}):")
-        print(_table(result.unmatched.head(args.show)))
+        print(_table(result.unmatched, args.show, "unmatched people"))
 
 
 def _compare(args: argparse.Namespace) -> None:
@@ -112,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Pair people for mentoring, sponsoring and reverse mentoring, and prove the pairing optimal.",
         epilog="People files are CSV (dicts as 'python:4;sql:3', lists as 'a;b;c') or JSON lists of records.",
     )
+    parser.add_argument("--version", action="version", version=f"pairwell {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser(

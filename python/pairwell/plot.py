@@ -11,19 +11,22 @@ import pandas as pd
 __all__ = ["plot_pairs"]
 
 
-def _pyplot() -> Any:
+def _figure(**kwargs: Any) -> Any:
+    """A matplotlib figure that pyplot does not track: a notebook shows it once, as the value
+    of the cell, instead of once for pyplot's open figure and again for the returned one."""
     try:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib, an optional extra: pip install 'pairwell[plot]'") from None
-    return plt
+    return Figure(**kwargs)
 
 
 def plot_pairs(pairs_by_method: Mapping[str, pd.DataFrame], title: str = "") -> Any:
     """Two panels: the pair-score distribution and the seniority-gap distribution of each
-    method's pairs (DataFrames with ``score`` and ``gap`` columns). Returns the figure."""
-    plt = _pyplot()
-    fig, (scores, gaps) = plt.subplots(1, 2, figsize=(11, 4))
+    method's pairs (DataFrames with ``score`` and ``gap`` columns). Returns the figure
+    (``fig.savefig(path)`` writes it; a notebook shows it once)."""
+    fig = _figure(figsize=(11, 4), layout="tight")
+    scores, gaps = fig.subplots(1, 2)
     score_bins = [i / 20 for i in range(21)]
     all_gaps = pd.concat([pairs["gap"] for pairs in pairs_by_method.values()])
     low, high = (int(all_gaps.min() // 1), int(all_gaps.max() // 1) + 1) if len(all_gaps) else (0, 1)
@@ -36,5 +39,4 @@ def plot_pairs(pairs_by_method: Mapping[str, pd.DataFrame], title: str = "") -> 
     scores.legend(fontsize="small")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
     return fig

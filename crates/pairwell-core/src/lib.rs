@@ -12,10 +12,12 @@
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
+//! - [`cancel`]: cooperative cancellation of long computations (Ctrl-C in Python).
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
 pub mod baselines;
+pub mod cancel;
 pub mod cohort;
 pub mod groups;
 pub mod matching;
@@ -26,3 +28,8 @@ pub mod rules;
 pub mod sample;
 pub mod score;
 pub mod solve;
+
+/// The examples of the crate's README, run as doc tests so they stay true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -13,6 +13,7 @@ use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::cancel::{Cancelled, Token};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::program::{Config, ConfigError, Program, Settings};
 use crate::rules::{Rule, Rules};
@@ -49,6 +50,9 @@ pub enum MatchError {
     /// The solver failed (it cannot with valid scores; kept so nothing is silently dropped).
     #[error(transparent)]
     Solve(#[from] SolveError),
+    /// The caller cancelled the match (see [`crate::cancel`]).
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
 }
 
 /// One pair of the matching.
@@ -215,8 +219,9 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
     let givers = side(program.giver_role());
     let receivers = side(program.receiver_role());
 
-    // Scores and rules of every pair, one giver per task.
+    // Scores and rules of every pair, one giver per task; a cancelled run skips the rest.
     let clock = Instant::now();
+    let token = Token::current();
     let mut scores = Array2::zeros((givers.len(), receivers.len()));
     let mut gains = Array2::zeros((givers.len(), receivers.len()));
     let mut rules = Array2::from_elem((givers.len(), receivers.len()), None);
@@ -227,6 +232,9 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         .zip(rules.outer_iter_mut())
         .zip(&givers)
         .for_each(|(((mut score_row, mut gain_row), mut rule_row), &g)| {
+            if token.is_cancelled() {
+                return;
+            }
             let cells = score_row.iter_mut().zip(gain_row.iter_mut()).zip(rule_row.iter_mut());
             for (((s, gain), rule), &r) in cells.zip(&receivers) {
                 let pair = scorer.pair(g, r);
@@ -236,6 +244,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
             }
         });
 
+    token.check()?;
     let pins = place_pins(&cohort, &givers, &receivers, &rules, &pinned)?;
     let mut capacities: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
     let mut receiver_free = vec![true; receivers.len()];

@@ -1,7 +1,7 @@
 //! How good a matching is, and how the optimal one compares with what people do today.
 //!
 //! [`MatchResult::metrics`] scores the optimal matching; [`MatchResult::compare`] runs the
-//! [`baselines`](crate::baselines) on the same problem (same rules, capacities and pins) and
+//! [`baselines`] on the same problem (same rules, capacities and pins) and
 //! scores each the same way:
 //!
 //! - `total`, `mean_score`, `min_score`: of the pair scores (NaN means and minima when empty);

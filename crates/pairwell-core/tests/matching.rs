@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{CohortError, Person, Role};
 use pairwell_core::matching::{match_people, MatchError, MatchResult, Reason, Side};
 use pairwell_core::program::{Config, ConfigError, Program, Settings};
@@ -567,6 +568,16 @@ fn bad_ids_in_config_and_questions_are_rejected() {
     let r = run(mentoring_cohort(), Program::Mentoring, "{}");
     assert_eq!(r.explain("zz", "cy").unwrap_err(), MatchError::UnknownId { key: "giver", id: "zz".into() });
     assert_eq!(r.explain("ana", "zz").unwrap_err(), MatchError::UnknownId { key: "receiver", id: "zz".into() });
+}
+
+#[test]
+fn a_cancelled_match_stops_with_cancelled() {
+    let token = Token::new();
+    token.cancel();
+    let people = pairwell_core::sample::sample_cohort(200, 1);
+    let err = token.scope(|| match_people(people.clone(), Program::Mentoring, &Config::default())).unwrap_err();
+    assert_eq!(err, MatchError::Cancelled(Cancelled));
+    assert!(Token::new().scope(|| match_people(people, Program::Mentoring, &Config::default())).is_ok());
 }
 
 #[test]

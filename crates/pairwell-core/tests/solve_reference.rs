@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use ndarray::{array, Array2};
+use pairwell_core::cancel::Token;
 use pairwell_core::solve::{
     linear_sum_assignment, solve, solve_batch, Assignment, CertificateError, SolveError, SolveOptions,
 };
@@ -150,6 +151,7 @@ fn variant(e: &SolveError) -> usize {
         SolveError::CapacityLength { .. } => 2,
         SolveError::Infeasible { .. } => 3,
         SolveError::Range { .. } => 4,
+        SolveError::Cancelled => 5,
     }
 }
 
@@ -233,7 +235,18 @@ fn every_error_variant_is_reported_with_its_place() {
         let relaxed = SolveOptions { allow_unmatched: true, ..options };
         solve(cost.view(), &relaxed).unwrap().verify(cost.view(), &relaxed).unwrap();
     }
-    assert_eq!(covered, (0..5).collect());
+    // Cancelled: a solve under a cancelled token stops, for single and batched problems.
+    let token = Token::new();
+    token.cancel();
+    let cost = Array2::from_shape_fn((30, 30), |(i, j)| (i * j) as f64);
+    let err = token.scope(|| solve(cost.view(), &min())).unwrap_err();
+    assert!(err == SolveError::Cancelled && err.to_string().contains("cancelled"), "{err}");
+    covered.insert(variant(&err));
+    let batch = token.scope(|| solve_batch(&[(cost.clone(), min()), (cost.clone(), min())]));
+    assert!(batch.iter().all(|r| r.as_ref() == Err(&SolveError::Cancelled)));
+    // An uncancelled token changes nothing.
+    assert!(Token::new().scope(|| solve(cost.view(), &min())).is_ok());
+    assert_eq!(covered, (0..6).collect());
 }
 
 #[test]

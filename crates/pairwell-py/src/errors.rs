@@ -4,7 +4,7 @@
 use pairwell_core::matching::MatchError;
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
@@ -48,6 +48,7 @@ impl From<SolveError> for Error {
         let msg = e.to_string();
         Error(match e {
             SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
+            SolveError::Cancelled => PyKeyboardInterrupt::new_err(msg),
             SolveError::NaN { .. }
             | SolveError::Unbounded { .. }
             | SolveError::Range { .. }
@@ -72,6 +73,7 @@ impl From<MatchError> for Error {
                 Error(ConfigError::new_err(msg))
             }
             MatchError::Solve(e) => e.into(),
+            MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(msg)),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The Python binding of pairwell-core: converts inputs, maps errors, releases the GIL.
 //!
 //! Every function here is a thin wrapper: it pulls arguments into Rust values, runs the core
-//! inside [`py.detach`](pyo3::Python::detach) so other Python threads keep running, and maps
-//! core errors onto the exception classes of [`errors`]. The public API lives in
+//! through `compute::run` (without the GIL, fork-safe, interruptible by Ctrl-C), and maps core
+//! errors onto the exception classes of `errors`. The public API lives in
 //! `python/pairwell`.
 
+mod compute;
 mod errors;
 mod groups;
 mod matching;

@@ -9,6 +9,7 @@ use pairwell_core::score::COMPONENTS;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::compute;
 use crate::errors::{CohortError, ConfigError, Error};
 
 /// `(method, pairs, metrics)`: one row of a comparison.
@@ -47,7 +48,7 @@ fn match_people(
         program.parse().map_err(|e: pairwell_core::program::ConfigError| ConfigError::new_err(e.to_string()))?;
     let config = config_from(config, config_format)?;
     let people = people_from_json(people_json)?;
-    let result = py.detach(|| core::match_people(people, program, &config)).map_err(Error::from)?;
+    let result = compute::run(py, || core::match_people(people, program, &config))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
 }
 
@@ -137,13 +138,13 @@ impl PyMatchResult {
 
     /// Metrics of the optimal matching, as a dict.
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let m = py.detach(|| self.0.metrics());
+        let m = compute::run(py, || self.0.metrics())?;
         metrics_dict(py, &m)
     }
 
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
     fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<MethodRow<'py>>> {
-        let rows = py.detach(|| self.0.compare(seed));
+        let rows = compute::run(py, || self.0.compare(seed))?;
         rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
     }
 
@@ -159,7 +160,7 @@ impl PyMatchResult {
 
     /// Everything known about giver → receiver, as a dict.
     fn explain<'py>(&self, py: Python<'py>, giver: &str, receiver: &str) -> PyResult<Bound<'py, PyDict>> {
-        let e: Explanation = py.detach(|| self.0.explain(giver, receiver)).map_err(Error::from)?;
+        let e: Explanation = compute::run(py, || self.0.explain(giver, receiver))?.map_err(Error::from)?;
         let d = PyDict::new(py);
         d.set_item("giver", e.giver)?;
         d.set_item("receiver", e.receiver)?;
@@ -173,7 +174,7 @@ impl PyMatchResult {
 
     /// Checks the total against the solver's dual certificate; raises `CertificateError`.
     fn verify(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.0.verify()).map_err(|e| Error::from(e).into())
+        compute::run(py, || self.0.verify())?.map_err(|e| Error::from(e).into())
     }
 }
 

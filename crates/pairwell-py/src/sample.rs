@@ -8,6 +8,8 @@ use pairwell_core::sample;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
+use crate::compute;
+
 /// The columns being built, with one Python object per distinct name or number: a cohort
 /// repeats a few dozen skill, department, language and role names (and whole-number
 /// proficiencies) millions of times, so sharing them saves an allocation per cell.
@@ -88,7 +90,7 @@ impl Drop for PauseGc<'_> {
 #[pyfunction]
 #[pyo3(signature = (n, seed=0))]
 fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDict>> {
-    let people = py.detach(|| sample::sample_cohort(n, seed));
+    let people = compute::run(py, || sample::sample_cohort(n, seed))?;
     let _paused = PauseGc::new(py)?;
     let mut c =
         Columns { py, people: &people, columns: PyDict::new(py), names: HashMap::new(), numbers: HashMap::new() };

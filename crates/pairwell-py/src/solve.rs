@@ -6,6 +6,7 @@ use pairwell_core::solve::{self as core, Assignment, SolveOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+use crate::compute;
 use crate::errors::Error;
 
 /// `(rows, cols, objective, row_duals, col_duals)` as numpy arrays and a float.
@@ -48,7 +49,7 @@ fn solve<'py>(
 ) -> PyResult<Solved<'py>> {
     let view = cost.as_array();
     let opts = options(maximize, capacities, allow_unmatched);
-    let a = py.detach(|| core::solve(view, &opts)).map_err(Error::from)?;
+    let a = compute::run(py, || core::solve(view, &opts))?.map_err(Error::from)?;
     Ok(to_python(py, a))
 }
 
@@ -64,7 +65,7 @@ fn solve_batch<'py>(
     let opts = options(maximize, None, allow_unmatched);
     let problems: Vec<(Array2<f64>, SolveOptions)> =
         costs.iter().map(|c| (c.as_array().to_owned(), opts.clone())).collect();
-    let results = py.detach(|| core::solve_batch(&problems));
+    let results = compute::run(py, || core::solve_batch(&problems))?;
     results.into_iter().map(|r| Ok(to_python(py, r.map_err(Error::from)?))).collect()
 }
 
@@ -87,7 +88,7 @@ fn verify(
     let view = cost.as_array();
     let opts = options(maximize, capacities, allow_unmatched);
     let a = Assignment { rows, cols, objective, row_duals, col_duals };
-    py.detach(|| a.verify(view, &opts)).map_err(Error::from)?;
+    compute::run(py, || a.verify(view, &opts))?.map_err(Error::from)?;
     Ok(())
 }
 
@@ -105,7 +106,7 @@ fn _kuhn_munkres<'py>(py: Python<'py>, weights: numpy::PyReadonlyArray2<'py, i64
     }
     let matrix = pathfinding::matrix::Matrix::from_vec(view.nrows(), view.ncols(), view.iter().copied().collect())
         .map_err(|e| crate::errors::CostMatrixError::new_err(e.to_string()))?;
-    let (total, cols) = py.detach(|| pathfinding::kuhn_munkres::kuhn_munkres(&matrix));
+    let (total, cols) = compute::run(py, || pathfinding::kuhn_munkres::kuhn_munkres(&matrix))?;
     (total, indices(cols).into_pyarray(py)).into_pyobject(py)
 }
 

@@ -20,6 +20,8 @@
 //! read from a single-precision copy: half the bytes, and each cost still widens to the same
 //! `f64`, so every computation and the result are exactly those of the original matrix.
 
+use crate::cancel::{checkpoint, Cancelled};
+
 /// Marks an unassigned source or target.
 pub(crate) const NONE: usize = usize::MAX;
 /// Marks a source assigned to its private dummy (left unmatched on purpose).
@@ -92,11 +94,22 @@ pub(crate) struct Solved {
     pub v: Vec<f64>,
 }
 
-/// A source that no augmenting path can reach a target from.
+/// Why the kernel stopped without a solution.
 #[derive(Debug)]
-pub(crate) struct Stuck {
-    /// The physical row of the source that could not be assigned.
-    pub row: usize,
+pub(crate) enum Stop {
+    /// A source that no augmenting path can reach a target from.
+    Stuck {
+        /// The physical row of the source that could not be assigned.
+        row: usize,
+    },
+    /// The caller cancelled the computation (see [`crate::cancel`]).
+    Cancelled,
+}
+
+impl From<Cancelled> for Stop {
+    fn from(_: Cancelled) -> Self {
+        Stop::Cancelled
+    }
 }
 
 impl<'a, T: TargetMap> Problem<'a, T> {
@@ -115,7 +128,7 @@ impl<'a, T: TargetMap> Problem<'a, T> {
     }
 
     /// Solves the problem to optimality, or reports the first source that cannot be placed.
-    pub fn solve(&self) -> Result<Solved, Stuck> {
+    pub fn solve(&self) -> Result<Solved, Stop> {
         let narrow = if self.data.len() >= NARROW_FROM { narrowed(self.data) } else { None };
         match narrow {
             Some(data) => self.reading(&data, &self.targets).run(),
@@ -154,7 +167,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Solves the problem, reading costs as stored in `data`.
-    fn run(&self) -> Result<Solved, Stuck> {
+    fn run(&self) -> Result<Solved, Stop> {
         let n = self.source_rows.len();
         let m = self.n_targets;
         let mut state = State {
@@ -165,8 +178,10 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
             pred: vec![0; m],
             collist: (0..m).collect(),
         };
-        let free = if self.reduce && n == m && n > 1 { self.reduce_square(&mut state) } else { (0..n).collect() };
+        let free = if self.reduce && n == m && n > 1 { self.reduce_square(&mut state)? } else { (0..n).collect() };
         for source in free {
+            // One shortest-path search per source: the natural point to stop when asked.
+            checkpoint()?;
             self.augment(&mut state, source)?;
         }
         let u = (0..n)
@@ -180,7 +195,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
 
     /// Column reduction, reduction transfer and augmenting row reduction; returns the sources
     /// still free. Every step keeps `c[s][x[s]] - v[x[s]]` the minimum of its row.
-    fn reduce_square(&self, st: &mut State) -> Vec<usize> {
+    fn reduce_square(&self, st: &mut State) -> Result<Vec<usize>, Stop> {
         let n = self.source_rows.len();
         // Column reduction, row by row so the matrix is read in memory order.
         let mut argmin = vec![0usize; n];
@@ -227,13 +242,14 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
         // Jonker and Volgenant run two passes; tie-heavy matrices keep profiting, so passes go
         // on while each still places a tenth of the free sources.
         for _ in 0..8 {
+            checkpoint()?;
             let before = free.len();
             free = self.augmenting_row_reduction(st, free);
             if free.len() * 10 > before * 9 {
                 break;
             }
         }
-        free
+        Ok(free)
     }
 
     /// One pass of augmenting row reduction over `free`; returns the sources left free.
@@ -294,7 +310,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     }
 
     /// Assigns the free source `root` along a shortest augmenting path.
-    fn augment(&self, st: &mut State, root: usize) -> Result<(), Stuck> {
+    fn augment(&self, st: &mut State, root: usize) -> Result<(), Stop> {
         let m = self.n_targets;
         let State { x, y, v, d, pred, collist } = st;
         // `collist` lists the assigned targets first and the free ones after them, from `fs`
@@ -340,7 +356,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                     break 'search;
                 }
                 if mind == f64::INFINITY {
-                    return Err(Stuck { row: self.source_rows[root] });
+                    return Err(Stop::Stuck { row: self.source_rows[root] });
                 }
                 if free_low.value == mind {
                     end = collist[free_low.at];
@@ -619,7 +635,7 @@ mod tests {
                         b.v.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
                     );
                 }
-                (Err(a), Err(b)) => assert_eq!(a.row, b.row),
+                (Err(Stop::Stuck { row: a }), Err(Stop::Stuck { row: b })) => assert_eq!(a, b),
                 _ => panic!("one copy solved and the other did not"),
             }
         }

@@ -31,7 +31,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use certificate::CertificateError;
-use kernel::{Gather, Identity, Problem, TargetMap, EXIT, NONE};
+
+use crate::cancel::{checkpoint, Cancelled, Token};
+use kernel::{Gather, Identity, Problem, Stop, TargetMap, EXIT, NONE};
 
 /// What to optimise and which assignments count as complete.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -97,6 +99,9 @@ pub enum SolveError {
         /// Rows in the matrix.
         rows: usize,
     },
+    /// The caller cancelled the solve (see [`crate::cancel`]).
+    #[error("the solve was cancelled")]
+    Cancelled,
     /// Forbidden pairs leave no complete assignment of the smaller side.
     #[error(
         "cost matrix is infeasible: no complete assignment exists ({side} {index} cannot be \
@@ -108,6 +113,12 @@ pub enum SolveError {
         /// Index of a row or column that the search could not place.
         index: usize,
     },
+}
+
+impl From<Cancelled> for SolveError {
+    fn from(_: Cancelled) -> Self {
+        SolveError::Cancelled
+    }
 }
 
 /// An optimal assignment with the dual potentials that certify it.
@@ -165,6 +176,7 @@ impl Assignment {
 /// length, or (without `allow_unmatched`) a matrix whose forbidden pairs leave the smaller side
 /// without a complete assignment.
 pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment, SolveError> {
+    checkpoint()?;
     let (n_rows, n_cols) = cost.dim();
     let all_finite = validate(cost, options.maximize)?;
     if let Some(caps) = &options.capacities {
@@ -233,7 +245,9 @@ pub fn linear_sum_assignment(cost: ArrayView2<f64>, maximize: bool) -> Result<(V
 /// Solves independent problems in parallel; results come back in input order.
 #[must_use]
 pub fn solve_batch(problems: &[(Array2<f64>, SolveOptions)]) -> Vec<Result<Assignment, SolveError>> {
-    problems.par_iter().map(|(cost, options)| solve(cost.view(), options)).collect()
+    // rayon's threads do not see the caller's cancellation token: each task installs it.
+    let token = Token::current();
+    problems.par_iter().map(|(cost, options)| token.scope(|| solve(cost.view(), options))).collect()
 }
 
 /// Capacity of each row (one each by default). A row never uses more than every column, so
@@ -299,7 +313,10 @@ type KernelOutput = (Vec<f64>, Vec<f64>, Vec<usize>);
 
 /// Runs the kernel and names the side of a source it could not place.
 fn run<T: TargetMap>(problem: &Problem<'_, T>, side: &'static str) -> Result<KernelOutput, SolveError> {
-    let solved = problem.solve().map_err(|stuck| SolveError::Infeasible { side, index: stuck.row })?;
+    let solved = problem.solve().map_err(|stop| match stop {
+        Stop::Stuck { row } => SolveError::Infeasible { side, index: row },
+        Stop::Cancelled => SolveError::Cancelled,
+    })?;
     Ok((solved.u, solved.v, solved.source_target))
 }
 
