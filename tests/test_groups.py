@@ -8,6 +8,9 @@ them."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pairwell
 import pandas as pd
@@ -152,3 +155,18 @@ def test_native_codes_are_checked() -> None:
         _core.match_groups(payload, np.array([0, -1], dtype=np.int64), ["x"], "mentoring")
     with pytest.raises(pairwell.CohortError, match=r"group 1 has no people"):
         _core.match_groups(payload, np.array([0, 2], dtype=np.int64), ["x", "y", "z"], "mentoring")
+
+
+def test_readme_example_runs() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## Many cohorts\n.*?```python\n(.*?)```", readme, re.S)
+    assert block, "the README lost its many-cohorts example"
+    people = pd.concat(
+        [
+            pairwell.sample_cohort(40, seed=1).assign(country="FR"),
+            pairwell.sample_cohort(30, seed=2).assign(country="DE"),
+        ]
+    )
+    scope = {"pairwell": pairwell, "people": people}
+    exec(compile(block.group(1), "README.md", "exec"), scope)
+    assert scope["grouped"].keys == ["DE", "FR"]

@@ -13,6 +13,11 @@ active, a ``distributed.Client`` included::
     result = pairwell.dask.match_groups(people, "mentoring", by="country")
     pairs, unmatched, metrics = dask.compute(result.pairs, result.unmatched, result.metrics)
 
+List and dict fields (``skills``, ``roles``...) must travel as their CSV encodings
+(``"python:4;sql:3"``, ``"mentor;mentee"``), as a warehouse or CSV export holds them: dask turns
+object columns into strings, and its shuffle goes through Arrow, which would give every
+``skills`` dict every key of the column.
+
 The table is shuffled by ``by`` so that every group lies whole in one partition (however many
 partitions it came from), then each partition is matched with :func:`pairwell.match_groups` (all
 of its groups in one parallel native call). Nothing is computed until you ask: compute the three

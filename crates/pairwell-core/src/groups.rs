@@ -6,9 +6,13 @@
 //! only be unique inside it, managers must be in it, `never` and `pin` ids must be in it). A
 //! group's result is exactly what [`match_people`] returns for that group's people alone, in
 //! their input order, so the results do not depend on the thread count.
+//!
+//! The caller's [cancellation token](crate::cancel) reaches every group: once it is cancelled,
+//! groups not yet started are skipped and running ones stop at their next checkpoint.
 
 use rayon::prelude::*;
 
+use crate::cancel::{Cancelled, Token};
 use crate::cohort::Person;
 use crate::matching::{match_people, MatchError, MatchResult};
 use crate::program::{Config, Program};
@@ -32,6 +36,9 @@ pub enum GroupError {
         /// The largest code given.
         last: usize,
     },
+    /// The caller cancelled the run (see [`crate::cancel`]).
+    #[error(transparent)]
+    Cancelled(#[from] Cancelled),
     /// One group failed to match (the first such group, in code order).
     #[error("group {group}: {source}")]
     Match {
@@ -51,7 +58,8 @@ pub enum GroupError {
 /// [`GroupError::Length`] when there is not one code per person, [`GroupError::EmptyGroup`]
 /// for a code below the largest that no person has, and [`GroupError::Match`] for the first
 /// group (by code) whose cohort, config ids or pins are invalid; every group is matched, so the
-/// error reported does not depend on which thread finished first.
+/// error reported does not depend on which thread finished first. [`GroupError::Cancelled`]
+/// when the caller's token was cancelled.
 pub fn match_groups(
     people: Vec<Person>,
     codes: &[usize],
@@ -69,8 +77,19 @@ pub fn match_groups(
     if let Some(group) = groups.iter().position(Vec::is_empty) {
         return Err(GroupError::EmptyGroup { group, last: count - 1 });
     }
-    let results: Vec<Result<MatchResult, MatchError>> =
-        groups.into_par_iter().with_max_len(1).map(|group| match_people(group, program, config)).collect();
+    // Rayon's workers do not see the caller's thread-local token: each task installs it.
+    let token = Token::current();
+    let results: Vec<Result<MatchResult, MatchError>> = groups
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|group| {
+            token.scope(|| {
+                token.check()?;
+                match_people(group, program, config)
+            })
+        })
+        .collect();
+    token.check()?;
     results
         .into_iter()
         .enumerate()

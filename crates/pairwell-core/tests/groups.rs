@@ -2,6 +2,7 @@
 //! that group alone, whatever the thread count; rules hold within a group only; bad codes and
 //! the first bad group (by code) are reported.
 
+use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{CohortError, Person, Role};
 use pairwell_core::groups::{match_groups, GroupError};
 use pairwell_core::matching::{match_people, MatchError, MatchResult};
@@ -36,7 +37,8 @@ fn each_group_equals_its_own_match_at_any_thread_count() {
     let (cohorts, people, codes) = interleaved();
     let config = Config::default();
     for program in [Program::Mentoring, Program::Sponsoring, Program::ReverseMentoring] {
-        let alone: Vec<_> = cohorts.iter().map(|c| summary(&match_people(c.clone(), program, &config).unwrap())).collect();
+        let alone: Vec<_> =
+            cohorts.iter().map(|c| summary(&match_people(c.clone(), program, &config).unwrap())).collect();
         for threads in [1, 3] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             let grouped = pool.install(|| match_groups(people.clone(), &codes, program, &config)).unwrap();
@@ -96,4 +98,13 @@ fn codes_must_match_the_people_and_leave_no_gaps() {
         GroupError::EmptyGroup { group: 1, last: 2 }
     );
     assert!(match_groups(Vec::new(), &[], Program::Mentoring, &config).unwrap().is_empty());
+}
+
+#[test]
+fn a_cancelled_token_stops_every_group() {
+    let (_, people, codes) = interleaved();
+    let token = Token::new();
+    token.cancel();
+    let outcome = token.scope(|| match_groups(people, &codes, Program::Mentoring, &Config::default()));
+    assert_eq!(outcome.unwrap_err(), GroupError::Cancelled(Cancelled));
 }

@@ -6,6 +6,7 @@ use pairwell_core::groups::{self as core, GroupError};
 use pairwell_core::program::Program;
 use pyo3::prelude::*;
 
+use crate::compute;
 use crate::errors::{CohortError, ConfigError, Error};
 use crate::matching::{config_from, people_from_json, PyMatchResult};
 
@@ -36,21 +37,21 @@ fn match_groups(
         .iter()
         .enumerate()
         .map(|(row, &code)| {
-            usize::try_from(code)
-                .map_err(|_| CohortError::new_err(format!("row {row}: group code {code} is negative")))
+            usize::try_from(code).map_err(|_| CohortError::new_err(format!("row {row}: group code {code} is negative")))
         })
         .collect::<PyResult<_>>()?;
-    let outcome = py.detach(|| {
-        let people = people_from_json(people_json)?;
-        Ok::<_, PyErr>(core::match_groups(people, &codes, program, &config))
-    })?;
-    match outcome {
+    // Parsing the people is part of the work done without the GIL.
+    let work = || people_from_json(people_json).map(|people| core::match_groups(people, &codes, program, &config));
+    match compute::run(py, work)?? {
         Ok(results) => Ok(results.into_iter().map(PyMatchResult).collect()),
         Err(GroupError::Match { group, source }) => {
             let label = labels.get(group).cloned().unwrap_or_else(|| group.to_string());
             Err(in_group(py, &label, Error::from(source).into()))
         }
-        Err(e @ (GroupError::Length { .. } | GroupError::EmptyGroup { .. })) => Err(CohortError::new_err(e.to_string())),
+        Err(GroupError::Cancelled(e)) => Err(Error::from(pairwell_core::matching::MatchError::from(e)).into()),
+        Err(e @ (GroupError::Length { .. } | GroupError::EmptyGroup { .. })) => {
+            Err(CohortError::new_err(e.to_string()))
+        }
     }
 }
 
