@@ -26,7 +26,10 @@ fn interleaved() -> (Vec<Vec<Person>>, Vec<Person>, Vec<usize>) {
     (cohorts, people, codes)
 }
 
-fn summary(r: &MatchResult) -> (Vec<(String, String, u64)>, Vec<(String, &'static str)>, u64) {
+/// Pairs (with score bits), unmatched (with reason) and the total's bits of a result.
+type Summary = (Vec<(String, String, u64)>, Vec<(String, &'static str)>, u64);
+
+fn summary(r: &MatchResult) -> Summary {
     let pairs = r.pairs.iter().map(|p| (p.giver.clone(), p.receiver.clone(), p.score.score.to_bits())).collect();
     let unmatched = r.unmatched.iter().map(|u| (u.id.clone(), u.reason.text())).collect();
     (pairs, unmatched, r.total.to_bits())
