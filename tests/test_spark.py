@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 
+import numpy as np
 import pairwell
 import pairwell.spark
 import pandas as pd
@@ -80,3 +81,32 @@ def test_bad_groups_fail_the_action_naming_the_group(spark: SparkSession, few: p
         result.metrics.collect()
     with pytest.raises(pairwell.ConfigError, match=r"by: unknown column 'country'"):
         pairwell.spark.match_groups(spark.createDataFrame(few), "mentoring", "country")
+
+
+def test_spark_arrays_and_maps_are_read_as_lists_and_dicts() -> None:
+    # What applyInPandas hands over for array and map columns: numpy arrays, key-value pairs.
+    group = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "level": [6.0, 3.0],
+            "skills": [[("python", 5.0)], [("python", 1.0)]],
+            "goals": [np.array([], dtype=object), np.array(["python"], dtype=object)],
+            "expertise": [np.array(["python"], dtype=object), np.array([], dtype=object)],
+            "roles": [np.array(["mentor"], dtype=object), np.array(["mentee"], dtype=object)],
+            "org": ["x", "x"],
+        }
+    )
+    stacked = pairwell.spark._match_group(group, "mentoring", ["org"], None, "json")
+    pairs = stacked[stacked["table"] == "pairs"]
+    expected = pairwell.match(
+        [
+            {"id": "a", "level": 6, "skills": {"python": 5}, "expertise": ["python"], "roles": ["mentor"]},
+            {"id": "b", "level": 3, "skills": {"python": 1}, "goals": ["python"], "roles": ["mentee"]},
+        ],
+        "mentoring",
+    )
+    assert (
+        pairs[["giver", "receiver", "score"]].values.tolist()
+        == expected.pairs[["giver", "receiver", "score"]].values.tolist()
+    )
+    assert set(stacked["org"]) == {"x"}
