@@ -28,9 +28,13 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import dask
-import dask.dataframe as dd
 import pandas as pd
+
+try:
+    import dask
+    import dask.dataframe as dd
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("pairwell.dask needs dask: pip install 'pairwell[dask]'") from exc
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS

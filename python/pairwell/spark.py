@@ -24,9 +24,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from pyspark.sql import DataFrame
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
+
+try:
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    raise ImportError("pairwell.spark needs pyspark: pip install 'pairwell[spark]'") from exc
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS
