@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import dask
-import dask.dataframe as dd
 import numpy as np
 import pairwell
-import pairwell.dask
 import pandas as pd
 import pytest
-from distributed import Client, LocalCluster
+
+# Installed by the test extra wherever they support the Python (3.11 and later).
+dask = pytest.importorskip("dask")
+pytest.importorskip("distributed")
+import dask.dataframe as dd  # noqa: E402
+import pairwell.dask  # noqa: E402
+from distributed import Client, LocalCluster  # noqa: E402
 
 
 @pytest.fixture(scope="module")
