@@ -11,8 +11,10 @@ What is checked:
   integer index arrays with the rows sorted like scipy's; the input left untouched.
 - Bad input raises a ``ValueError`` subclass (``pairwell.PairwellError``) with a message that
   says what is wrong (and where, for NaN/infinities): NaN, -inf when minimising, +inf when
-  maximising, 3-D, 1-D, ragged lists, strings, complex, bad capacities; all-forbidden rows
-  raise ``InfeasibleError``.
+  maximising, 3-D, 1-D, ragged lists, bad capacities; all-forbidden rows raise
+  ``InfeasibleError``. Where scipy raises ``TypeError`` (arrays of strings, objects, complex
+  numbers, dates, durations, ``longdouble``), so does pairwell, and a wrongly typed capacity
+  (``None``, NaN, ``True``, a float, a scalar) is a ``TypeError`` naming it.
 - ``pairwell.solve`` with ``capacities`` and ``allow_unmatched``: the optimum equals a brute
   force over every matching (itertools) on tiny matrices, ``.verify`` accepts the result and an
   independent Python check of the dual certificate holds.
@@ -22,8 +24,9 @@ What is checked:
 - Integer matrices agree with ``pairwell._core._kuhn_munkres`` (the pathfinding crate).
 - The benchmark families of the brief (uniform, low-rank, ties, Machol-Wien) at a few hundred
   rows, and costs from 1e-300 to 1e300, agree with scipy.
-- Finite costs spread too wide for float64 arithmetic are a clear ``CostMatrixError``, not a
-  false "infeasible".
+- Finite costs spread too wide for float64 arithmetic are solved (scaled) like scipy solves
+  them, not a false "infeasible"; constant matrices give scipy's diagonal; objectives are never
+  ``-0.0``.
 - The GIL is released: a Python thread keeps counting while a slow 1500x1500 solve runs.
 """
 
@@ -33,6 +36,7 @@ import dataclasses
 import itertools
 import threading
 import time
+from fractions import Fraction
 
 import numpy as np
 import pairwell
@@ -409,7 +413,7 @@ def _raises(cost, error, *words, maximize=False):
     with pytest.raises(error) as info:
         pairwell.linear_sum_assignment(cost, maximize=maximize)
     exc = info.value
-    assert isinstance(exc, ValueError) and isinstance(exc, pairwell.PairwellError)
+    assert isinstance(exc, TypeError) or (isinstance(exc, ValueError) and isinstance(exc, pairwell.PairwellError))
     message = str(exc)
     for word in words:
         assert word in message, (word, message)
@@ -443,23 +447,32 @@ def test_wrong_sign_infinities():
             pairwell.solve(cost, maximize=True, **kwargs)
 
 
+CAST = "Cannot cast array data"  # scipy's phrase (numpy's), kept before pairwell's detail
+
+
 @pytest.mark.parametrize(
     "cost, error, words",
     [
-        (np.zeros((2, 2, 2)), pairwell.CostMatrixError, ["2-D", "3-D"]),
-        (np.zeros((1, 1, 1, 1)), pairwell.CostMatrixError, ["2-D", "4-D"]),
-        (np.zeros(3), pairwell.CostMatrixError, ["2-D", "1-D"]),
-        ([1.0, 2.0, 3.0], pairwell.CostMatrixError, ["2-D", "1-D"]),
-        (np.float64(3.0), pairwell.CostMatrixError, ["2-D", "0-D"]),
+        (np.zeros((2, 2, 2)), pairwell.CostMatrixError, ["expected a matrix", "2-D", "3-D"]),
+        (np.zeros((1, 1, 1, 1)), pairwell.CostMatrixError, ["expected a matrix", "4-D"]),
+        (np.zeros(3), pairwell.CostMatrixError, ["expected a matrix", "1-D"]),
+        ([1.0, 2.0, 3.0], pairwell.CostMatrixError, ["expected a matrix", "1-D"]),
+        (np.float64(3.0), pairwell.CostMatrixError, ["expected a matrix", "0-D"]),
         ([[1.0, 2.0], [3.0]], pairwell.CostMatrixError, ["ragged"]),
         ([[1.0, 2.0], [3.0, [4.0]]], pairwell.CostMatrixError, ["ragged"]),
-        ([["a", "b"], ["c", "d"]], pairwell.CostMatrixError, ["numeric"]),
-        (np.array([["1", "2"], ["3", "4"]]), pairwell.CostMatrixError, ["numeric"]),
+        ([["a", "b"], ["c", "d"]], pairwell.CostMatrixError, ["numeric", "'a'"]),
         ([[b"x"]], pairwell.CostMatrixError, ["numeric"]),
-        (np.array([[1, None], [2, 3]], dtype=object), pairwell.CostMatrixError, ["non-numeric"]),
-        (np.ones((2, 2), dtype=complex), pairwell.CostMatrixError, ["real", "complex"]),
-        ([[1 + 2j, 0], [0, 1]], pairwell.CostMatrixError, ["real", "complex"]),
-        (np.array([["2020-01-01"]], dtype="datetime64[D]"), pairwell.CostMatrixError, ["numeric"]),
+        # As scipy: arrays whose dtype does not cast safely to float64 are a TypeError.
+        (np.array([["1", "2"], ["3", "4"]]), TypeError, [CAST, "<U1", "real numbers"]),
+        (np.array([[1, None], [2, 3]], dtype=object), TypeError, [CAST, "dtype('O')"]),
+        (np.array([[1, 2], [3, 4]], dtype=object), TypeError, [CAST, "dtype('O')"]),
+        (np.ones((2, 2), dtype=complex), TypeError, [CAST, "complex128"]),
+        ([[1 + 2j, 0], [0, 1]], TypeError, ["real numbers", "complex"]),
+        ([[None, 1.0], [2.0, 3.0]], pairwell.CostMatrixError, ["invalid numeric entries", "NaN at row 0, column 0"]),
+        ([[{}, 1.0], [2.0, 3.0]], TypeError, ["real numbers", "dict"]),
+        (np.array([["2020-01-01"]], dtype="datetime64[D]"), TypeError, [CAST, "M8[D]"]),
+        (np.ones((2, 2), dtype="timedelta64[s]"), TypeError, [CAST, "m8[s]"]),
+        (np.ones((2, 2), dtype=np.longdouble), TypeError, [CAST, "float128"]),
     ],
     ids=[
         "3d",
@@ -470,15 +483,22 @@ def test_wrong_sign_infinities():
         "ragged",
         "ragged-nested",
         "strings",
-        "string-array",
         "bytes",
-        "object",
+        "string-array",
+        "object-none",
+        "object-numbers",
         "complex",
         "complex-list",
+        "none-list",
+        "dict-list",
         "datetime",
+        "timedelta",
+        "longdouble",
     ],
 )
-def test_bad_input_is_a_clear_value_error(cost, error, words):
+def test_bad_input_is_a_clear_error_where_scipy_raises(cost, error, words):
+    with pytest.raises(TypeError if error is TypeError else ValueError):
+        scipy.optimize.linear_sum_assignment(cost)
     _raises(cost, error, *words)
     with pytest.raises(error):
         pairwell.solve(cost)
@@ -513,11 +533,61 @@ def test_infeasible(cost, maximize):
 
 
 @pytest.mark.parametrize("maximize", [False, True], ids=["min", "max"])
-def test_costs_too_wide_for_float64_are_a_clear_error(maximize):
-    big = np.finfo(np.float64).max
-    cost = np.array([[big, big], [-big, -big]])  # finite, but reduced costs would overflow
-    with pytest.raises(pairwell.CostMatrixError, match="rescale"):
-        pairwell.linear_sum_assignment(cost, maximize=maximize)
+@pytest.mark.parametrize(
+    "cost",
+    [
+        [[1.7e308, 1.7e308], [-1.7e308, -1.7e308]],
+        [[1e308, -1e308], [0.0, 1.0]],
+        [[1.7e308, 0.0], [0.0, 1.7e308]],
+        [[0.0, 1.7e308, -1.7e308], [5.0, -1.7e308, 1.7e308], [1e-300, 3.0, -2.0]],
+        [[1.7e308, -1.7e308, 0.0]],
+        [[1.7e308], [-1.7e308], [3.0]],
+    ],
+    ids=["rows-of-extremes", "opposite-extremes", "diagonal-max", "mixed", "one-row", "one-column"],
+)
+def test_costs_spanning_beyond_float64_are_solved_like_scipy(cost, maximize):
+    # Their differences overflow float64: solved scaled down by a power of two, exactly.
+    cost = np.array(cost)
+    expected = scipy.optimize.linear_sum_assignment(cost, maximize=maximize)
+    got = pairwell.linear_sum_assignment(cost, maximize=maximize)
+
+    def exact_total(pairs):  # float64 sums of such costs overflow
+        return sum(map(Fraction, cost[pairs].tolist()))
+
+    assert exact_total(got) == exact_total(expected)
+    # `solve` also returns the certificate, whose potentials must fit in float64 once scaled
+    # back: they do on a single row or column; on a square they may not, and then it says so.
+    try:
+        result = pairwell.solve(cost, maximize=maximize)
+    except pairwell.CostMatrixError as exc:
+        assert 1 not in cost.shape and "potentials that certify the optimum" in str(exc)
+    else:
+        assert [result.rows.tolist(), result.cols.tolist()] == [x.tolist() for x in got]
+        result.verify(cost)
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (3, 5), (5, 3), (1, 1)])
+@pytest.mark.parametrize("value", [1.0, 0.0, -2.5])
+def test_constant_matrices_give_the_diagonal_like_scipy(shape, value):
+    cost = np.full(shape, value)
+    for maximize in (False, True):
+        expected = scipy.optimize.linear_sum_assignment(cost, maximize=maximize)
+        got = pairwell.linear_sum_assignment(cost, maximize=maximize)
+        assert [x.tolist() for x in got] == [x.tolist() for x in expected] == [list(range(min(shape)))] * 2
+        pairwell.solve(cost, maximize=maximize).verify(cost)
+
+
+def test_objective_is_never_negative_zero():
+    for cost, kwargs in [
+        (np.zeros((0, 3)), {}),
+        (np.zeros((2, 0)), {"maximize": True}),
+        (np.full((2, 2), -0.0), {}),
+        (np.array([[-0.0, 1.0], [1.0, -0.0]]), {"maximize": False}),
+        (np.array([[5.0, -1.0]]), {"maximize": True, "capacities": [0]}),
+        (np.array([[1.0, 2.0]]), {"allow_unmatched": True}),
+    ]:
+        objective = pairwell.solve(cost, **kwargs).objective
+        assert objective == 0.0 and np.copysign(1.0, objective) == 1.0, (cost, kwargs)
 
 
 def test_exception_hierarchy():
@@ -529,26 +599,92 @@ def test_exception_hierarchy():
 
 
 @pytest.mark.parametrize(
-    "capacities, words",
+    "capacities, error, words",
     [
-        ([1, 1], ["2 entries", "3 rows"]),
-        ([1, 1, 1, 1], ["4 entries", "3 rows"]),
-        ([1, -1, 1], ["capacities[1]", "non-negative"]),
-        ([1, 1.5, 1], ["capacities[1]", "integer"]),
-        ([1, 1, "x"], []),
+        ([1, 1], pairwell.CostMatrixError, ["2 entries", "3 rows"]),
+        ([1, 1, 1, 1], pairwell.CostMatrixError, ["4 entries", "3 rows"]),
+        ([1, -1, 1], pairwell.CostMatrixError, ["capacities[1]", "non-negative"]),
+        ((c for c in [1, 1, -1]), pairwell.CostMatrixError, ["capacities[2]", "non-negative"]),
+        ([1, 1.5, 1], TypeError, ["capacities[1]", "integer", "1.5"]),
+        ([1, 2.0, 1], TypeError, ["capacities[1]", "integer", "2.0"]),
+        ([1, 1, "x"], TypeError, ["capacities[2]", "integer", "'x'"]),
+        ([None, 1, 1], TypeError, ["capacities[0]", "integer", "None"]),
+        ([1, float("nan"), 1], TypeError, ["capacities[1]", "integer", "nan"]),
+        ([1, 1, float("inf")], TypeError, ["capacities[2]", "integer", "inf"]),
+        ([True, 1, 1], TypeError, ["capacities[0]", "integer", "True"]),
+        (np.array([1.0, 1.0, 1.0]), TypeError, ["capacities[0]", "integer"]),
+        (2, TypeError, ["capacities", "sequence", "int"]),
+        ("111", TypeError, ["capacities", "sequence", "str"]),
     ],
-    ids=["short", "long", "negative", "fraction", "string"],
+    ids=[
+        "short",
+        "long",
+        "negative",
+        "negative-generator",
+        "fraction",
+        "float",
+        "string",
+        "none",
+        "nan",
+        "inf",
+        "bool",
+        "float-array",
+        "scalar",
+        "str",
+    ],
 )
-def test_bad_capacities(capacities, words):
-    with pytest.raises(ValueError) as info:
+def test_bad_capacities(capacities, error, words):
+    with pytest.raises(error) as info:
         pairwell.solve(np.ones((3, 4)), capacities=capacities)
     for word in words:
         assert word in str(info.value)
-    if words:
-        assert isinstance(info.value, pairwell.CostMatrixError)
 
 
-# --------------------------------------------------------------------------------------------
+def test_capacities_of_any_size_or_iterable_work():
+    cost = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    for capacities in ([2**64, 0], (c for c in [2**200, 0]), np.array([10**18, 0], dtype=np.uint64)):
+        result = pairwell.solve(cost, capacities=capacities)
+        assert result.rows.tolist() == [0, 0, 0]
+        assert result.capacities == [4, 0]  # cut at columns + 1, which changes nothing
+        result.verify(cost)
+
+
+def test_verify_names_bad_indices():
+    cost = np.array([[1.0, 2.0], [3.0, 4.0]])
+    result = pairwell.solve(cost)
+    with pytest.raises(pairwell.CertificateError, match=r"rows\[0\] is -1"):
+        dataclasses.replace(result, rows=np.array([-1, 1])).verify(cost)
+    with pytest.raises(pairwell.CertificateError, match="outside"):
+        dataclasses.replace(result, cols=np.array([0, 2**40])).verify(cost)
+    with pytest.raises(TypeError, match="cols must be a 1-D array of integer"):
+        dataclasses.replace(result, cols=np.array([0.0, 1.0])).verify(cost)
+    with pytest.raises(pairwell.CertificateError, match="not finite"):
+        dataclasses.replace(result, row_duals=np.array([np.nan, 0.0])).verify(cost)
+
+
+def test_verify_tolerance_is_relative_to_each_entry():
+    # A huge cost elsewhere in the matrix must not hide a violation of size 1 (issue 11):
+    # rows 0 and 1 swapped columns cost 2 where 0 is optimal, and the duals claim otherwise.
+    cost = np.array([[0.0, 1.0, 1e12], [1.0, 0.0, 1e12], [1e12, 1e12, 0.0]])
+    tampered = pairwell.Assignment(
+        rows=np.array([0, 1, 2]),
+        cols=np.array([1, 0, 2]),
+        objective=2.0,
+        row_duals=np.array([1.0, 1.0, 0.0]),
+        col_duals=np.zeros(3),
+    )
+    with pytest.raises(pairwell.CertificateError, match="dual infeasible at row 0, column 0"):
+        tampered.verify(cost)
+    pairwell.solve(cost).verify(cost)
+    # Costs of very different sizes, solved for real, still verify.
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        cost = rng.random((30, 40)) * 10.0 ** rng.integers(-6, 14, (30, 40))
+        for maximize in (False, True):
+            pairwell.solve(cost, maximize=maximize).verify(cost)
+            pairwell.solve(cost, maximize=maximize, allow_unmatched=True).verify(cost)
+
+
 # solve: capacities and allow_unmatched against brute force
 # --------------------------------------------------------------------------------------------
 

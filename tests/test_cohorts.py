@@ -30,9 +30,11 @@ def test_sample_cohort_is_fast_at_100k():
     assert time.perf_counter() - start < 10  # about 0.7 s here; generous for slow CI machines
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "10", True])
-def test_sample_cohort_rejects_bad_arguments(bad):
-    with pytest.raises(pairwell.PairwellError):
+@pytest.mark.parametrize(
+    "bad, error", [(-1, pairwell.PairwellError), (1.5, TypeError), ("10", TypeError), (True, TypeError)]
+)
+def test_sample_cohort_rejects_bad_arguments(bad, error):
+    with pytest.raises(error):
         pairwell.sample_cohort(bad)
 
 

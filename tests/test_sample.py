@@ -50,11 +50,28 @@ def test_empty_and_tiny_cohorts():
     assert pairwell.read_people(pairwell.sample_cohort(1)).shape[0] == 1
 
 
-@pytest.mark.parametrize("seed", [-1, 2**64, 0.5, None])
-def test_bad_seeds_raise(seed):
-    with pytest.raises(pairwell.PairwellError, match="seed"):
+@pytest.mark.parametrize(
+    "seed, error", [(-1, pairwell.PairwellError), (2**64, pairwell.PairwellError), (0.5, TypeError), (None, TypeError)]
+)
+def test_bad_seeds_raise(seed, error):
+    with pytest.raises(error, match="seed"):
         pairwell.sample_cohort(10, seed=seed)
     assert issubclass(pairwell.PairwellError, ValueError)
+
+
+@pytest.mark.parametrize("n, error", [(2**64, pairwell.PairwellError), (-1, pairwell.PairwellError), (2.0, TypeError)])
+def test_bad_sizes_raise(n, error):
+    with pytest.raises(error, match="n must be"):
+        pairwell.sample_cohort(n)
+
+
+@pytest.mark.parametrize("n", [2**64 - 1, 10**12, 2**50])
+def test_impossible_sizes_are_a_memory_error_naming_the_bytes(n):
+    # Each needs more bytes than an address space holds, so the reservation fails on any machine
+    # before anything is built (issue 11: an abort, or a PanicException for 2**64 - 1, before).
+    with pytest.raises(MemoryError, match=rf"a sample cohort of {n} people needs \d+ bytes"):
+        pairwell.sample_cohort(n)
+    assert len(pairwell.sample_cohort(3)) == 3  # and the next call works
 
 
 @pytest.mark.parametrize("enabled", [True, False])

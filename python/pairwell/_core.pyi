@@ -15,6 +15,7 @@ __all__ = [
     "PairwellError",
     "__version__",
     "_kuhn_munkres",
+    "linear_sum_assignment",
     "match_groups",
     "match_people",
     "sample_cohort",
@@ -40,6 +41,9 @@ def solve(
     capacities: list[int] | None = None,
     allow_unmatched: bool = False,
 ) -> _Solved: ...
+def linear_sum_assignment(
+    cost: npt.NDArray[np.float64], maximize: bool = False
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]: ...
 def solve_batch(
     costs: list[npt.NDArray[np.float64]], maximize: bool = False, allow_unmatched: bool = False
 ) -> list[_Solved]: ...

@@ -52,8 +52,10 @@ def compare(people: PeopleLike, program: str, config: ConfigLike = None, seed: i
 
 def compare_result(result: MatchResult, seed: int = 0) -> CompareTable:
     """:func:`compare` for a matching already made (also :meth:`MatchResult.compare`)."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
+    if not 0 <= seed < 2**64:
+        raise ConfigError(f"seed must be a non-negative integer below 2**64, got {seed!r}")
     rows, pairs = [], {}
     for method, method_pairs, metrics in result._native.compare(int(seed)):
         rows.append({"method": method, **metrics})

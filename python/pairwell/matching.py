@@ -118,6 +118,8 @@ class MatchResult:
         as a demographic column). Counts participants of both sides: a giver is matched when
         they have at least one receiver.
         """
+        if not isinstance(by, str):
+            raise TypeError(f"fairness: by must be the name of one column (a str), got {by!r}")
         if by not in self.people.columns:
             raise ConfigError(
                 f"fairness: unknown column {by!r}; the people table has {', '.join(map(str, self.people.columns))}"

@@ -22,12 +22,16 @@ def sample_cohort(n: int, seed: int = 0) -> pd.DataFrame:
     opt-ins with realistic shares: sponsors and protégés are rarer, reverse mentors are juniors
     with expertise in tools that seniors want. The same ``seed`` gives the same cohort.
     100,000 people take well under a second.
+
+    Raises ``TypeError`` unless ``n`` and ``seed`` are integers, :class:`pairwell.PairwellError`
+    when either is negative or not below 2**64, and ``MemoryError`` (naming the bytes needed)
+    when ``n`` people cannot be allocated.
     """
     for name, value in (("n", n), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise PairwellError(f"sample_cohort: {name} must be a non-negative integer, got {value!r}")
-    if seed >= 2**64:
-        raise PairwellError(f"sample_cohort: seed must be below 2**64, got {seed}")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"sample_cohort: {name} must be an integer, got {value!r}")
+        if not 0 <= value < 2**64:
+            raise PairwellError(f"sample_cohort: {name} must be a non-negative integer below 2**64, got {value!r}")
     columns = _core.sample_cohort(n, seed)
     frame = pd.DataFrame(columns, columns=list(FIELDS))
     return frame.astype({"level": "float64", "timezone": "float64", "capacity": "int64"})

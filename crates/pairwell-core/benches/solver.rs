@@ -52,7 +52,7 @@ fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine/mentoring");
     group.sample_size(10);
     for n in [600, 6000] {
-        let people = sample_cohort(n, 0);
+        let people = sample_cohort(n, 0).expect("a bench cohort fits in memory");
         group.bench_with_input(BenchmarkId::from_parameter(n), &people, |b, people| {
             b.iter(|| match_people(people.clone(), Program::Mentoring, &Config::default()).unwrap());
         });

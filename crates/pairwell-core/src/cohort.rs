@@ -2,9 +2,11 @@
 //!
 //! A [`Person`] is one record of the people table (see the README for every field). A
 //! [`Cohort`] is a validated set of people: unique ids, finite levels, known managers, no
-//! manager cycles. It indexes the reporting chain so rules can ask "is A above B?" in `O(depth)`.
+//! manager cycles. It numbers the reporting tree depth-first, so that everyone a person manages, at
+//! any depth, has a contiguous range of numbers after theirs: "is A above B?" is two comparisons.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -179,8 +181,10 @@ pub struct Cohort {
     index: HashMap<String, usize>,
     /// Index of each person's manager.
     manager: Vec<Option<usize>>,
-    /// Depth in the reporting tree (0 for people without a manager).
-    depth: Vec<u32>,
+    /// Each person's number in a depth-first walk of the reporting tree, and one past the last
+    /// number of the people below them: `span[a].0..span[a].1` are the numbers of `a` and of
+    /// everyone `a` manages, directly or not.
+    span: Vec<(u32, u32)>,
 }
 
 impl Cohort {
@@ -215,8 +219,9 @@ impl Cohort {
                 ),
             });
         }
-        let depth = depths(&people, &manager)?;
-        Ok(Cohort { people, index, manager, depth })
+        depths(&people, &manager)?;
+        let span = tree_order(&manager);
+        Ok(Cohort { people, index, manager, span })
     }
 
     /// The people, in input order.
@@ -231,18 +236,28 @@ impl Cohort {
         self.index.get(id).copied()
     }
 
-    /// Whether one of `a` and `b` (positions) manages the other, directly or through a chain.
+    /// Whether one of `a` and `b` (positions) manages the other, directly or through a chain
+    /// (true when `a == b`). `O(1)`, whatever the depth.
     #[must_use]
     pub fn same_chain(&self, a: usize, b: usize) -> bool {
-        let (upper, lower) = if self.depth[a] <= self.depth[b] { (a, b) } else { (b, a) };
-        let mut x = lower;
-        for _ in self.depth[upper]..self.depth[lower] {
-            match self.manager[x] {
-                Some(m) => x = m,
-                None => return false,
-            }
-        }
-        x == upper
+        let ((a_first, a_end), (b_first, b_end)) = (self.span[a], self.span[b]);
+        (a_first <= b_first && b_first < a_end) || (b_first <= a_first && a_first < b_end)
+    }
+
+    /// The number of the person at `a` in a depth-first walk of the reporting tree (managers
+    /// before their reports, each person's reports right after them), in `0..people().len()`.
+    #[must_use]
+    pub fn tree_order(&self, a: usize) -> usize {
+        self.span[a].0 as usize
+    }
+
+    /// The [`tree_order`](Self::tree_order) numbers of `a` and of everyone `a` manages,
+    /// directly or not: `b` is at or below `a` exactly when `tree_span(a)` contains
+    /// `tree_order(b)`.
+    #[must_use]
+    pub fn tree_span(&self, a: usize) -> Range<usize> {
+        let (first, end) = self.span[a];
+        first as usize..end as usize
     }
 
     /// Position of the manager of the person at `a`.
@@ -266,6 +281,46 @@ fn check_numbers(p: &Person) -> Result<(), CohortError> {
         }
     }
     Ok(())
+}
+
+/// Each person's number in a depth-first walk of the reporting forest (tops in input order, then
+/// each person's reports in input order) and the end of their range, in `O(n)`. `manager` must
+/// have no cycles.
+fn tree_order(manager: &[Option<usize>]) -> Vec<(u32, u32)> {
+    let n = manager.len();
+    // Reports of each person, in input order, as ranges of one array (a counting sort).
+    let mut start = vec![0usize; n + 1];
+    for m in manager.iter().flatten() {
+        start[m + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut reports = vec![0usize; n];
+    for (i, m) in manager.iter().enumerate() {
+        if let Some(m) = *m {
+            reports[next[m]] = i;
+            next[m] += 1;
+        }
+    }
+    let number = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let mut order = vec![0u32; n];
+    let mut walk = Vec::with_capacity(n);
+    let mut stack: Vec<usize> = (0..n).filter(|&i| manager[i].is_none()).rev().collect();
+    while let Some(x) = stack.pop() {
+        order[x] = number(walk.len());
+        walk.push(x);
+        stack.extend(reports[start[x]..start[x + 1]].iter().rev());
+    }
+    // Subtree sizes, leaves first: the walk lists every manager before their reports.
+    let mut size = vec![1u32; n];
+    for &x in walk.iter().rev() {
+        if let Some(m) = manager[x] {
+            size[m] += size[x];
+        }
+    }
+    (0..n).map(|i| (order[i], order[i] + size[i])).collect()
 }
 
 /// Depth of everyone in the reporting tree, or the first manager cycle found.

@@ -13,6 +13,7 @@
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
 //! - [`cancel`]: cooperative cancellation of long computations (Ctrl-C in Python).
+//! - [`memory`]: fallible allocation of the buffers that grow with the input.
 //!
 //! This crate has no Python in it; `pairwell-py` wraps it.
 
@@ -21,6 +22,7 @@ pub mod cancel;
 pub mod cohort;
 pub mod groups;
 pub mod matching;
+pub mod memory;
 pub mod metrics;
 pub mod program;
 pub mod rng;

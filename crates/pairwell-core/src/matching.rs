@@ -235,9 +235,10 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
             if token.is_cancelled() {
                 return;
             }
+            let giver = scorer.row(g);
             let cells = score_row.iter_mut().zip(gain_row.iter_mut()).zip(rule_row.iter_mut());
             for (((s, gain), rule), &r) in cells.zip(&receivers) {
-                let pair = scorer.pair(g, r);
+                let pair = giver.pair(r);
                 *s = pair.score;
                 *gain = pair.giver_gain();
                 *rule = rules_of_run.check(&cohort, &scorer, g, r, &pair);
@@ -295,7 +296,7 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
         pins,
     };
     result.pairs = result.named_pairs(&result.solution.pairs());
-    result.total = result.pairs.iter().map(|p| p.score.score).sum();
+    result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
     Ok(result)
 }
 

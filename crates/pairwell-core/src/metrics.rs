@@ -94,7 +94,7 @@ impl MatchResult {
     fn evaluate(&self, problem: &Problem<'_>, pairs: &[(usize, usize)], seconds: f64) -> Metrics {
         let all: Vec<(usize, usize)> = self.pins.iter().copied().chain(pairs.iter().copied()).collect();
         let scores: Vec<f64> = all.iter().map(|&(g, r)| self.scores[[g, r]]).collect();
-        let total: f64 = scores.iter().sum();
+        let total: f64 = scores.iter().sum::<f64>() + 0.0; // never -0.0
         let n = scores.len();
         let n_receivers = self.receivers.len();
         let share = |k: usize, of: usize| if of == 0 { f64::NAN } else { k as f64 / of as f64 };

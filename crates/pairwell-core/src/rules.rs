@@ -6,8 +6,6 @@
 //! and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
 //! [`Rule`].
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
@@ -61,14 +59,17 @@ impl Rule {
 /// The rules of one program run, ready to check pairs by cohort position.
 #[derive(Clone, Debug)]
 pub struct Rules {
-    never: HashSet<(usize, usize)>,
+    /// The `never` pairs, sorted.
+    never: Vec<(usize, usize)>,
 }
 
 impl Rules {
     /// Rules with `never` already resolved to cohort positions.
     #[must_use]
     pub fn new(never: impl IntoIterator<Item = (usize, usize)>) -> Rules {
-        Rules { never: never.into_iter().collect() }
+        let mut never: Vec<(usize, usize)> = never.into_iter().collect();
+        never.sort_unstable();
+        Rules { never }
     }
 
     /// The first rule that forbids giver → receiver, apart from opt-ins and pins, which
@@ -83,7 +84,6 @@ impl Rules {
         score: &PairScore,
     ) -> Option<Rule> {
         let s = scorer.settings();
-        let people = cohort.people();
         let gap = scorer.gap(giver, receiver);
         if giver == receiver {
             Some(Rule::SamePerson)
@@ -91,12 +91,9 @@ impl Rules {
             Some(Rule::ReportingChain)
         } else if !(s.gap_bounds[0] <= gap && gap <= s.gap_bounds[1]) {
             Some(Rule::SeniorityGap)
-        } else if !s.same_department
-            && !people[giver].department.is_empty()
-            && people[giver].department == people[receiver].department
-        {
+        } else if !s.same_department && scorer.same_department(giver, receiver) {
             Some(Rule::SameDepartment)
-        } else if self.never.contains(&(giver, receiver)) {
+        } else if !self.never.is_empty() && self.never.binary_search(&(giver, receiver)).is_ok() {
             Some(Rule::Never)
         } else if s.max_timezone_gap.is_some_and(|max| score.timezone_gap > max) {
             Some(Rule::TimezoneGap)

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use crate::cohort::{Person, Role};
+use crate::memory::{self, OutOfMemory};
 use crate::rng::Rng;
 
 /// A department: its share of people, the classic skills of the field and its newer tools.
@@ -127,25 +128,33 @@ struct Draft {
 }
 
 /// `n` people of one synthetic organisation, the same for the same `seed`.
-#[must_use]
-pub fn sample_cohort(n: usize, seed: u64) -> Vec<Person> {
+///
+/// # Errors
+/// [`OutOfMemory`] when the people (or the drafts of the organisation) cannot be allocated:
+/// every buffer that grows with `n` is reserved before any person is made.
+pub fn sample_cohort(n: usize, seed: u64) -> Result<Vec<Person>, OutOfMemory> {
+    let mut people = memory::reserve(n, || format!("a sample cohort of {n} people"))?;
     let mut rng = Rng::new(seed ^ 0x7061_6972_7765_6c6c); // "pairwell"
-    let drafts = org_tree(&mut rng, n);
+    let drafts = org_tree(&mut rng, n)?;
     let width = n.to_string().len().max(5);
     let id = |i: usize| format!("p{:0width$}", i + 1);
-    drafts.iter().enumerate().map(|(i, d)| person(&mut rng, id(i), d, &id)).collect()
+    people.extend(drafts.iter().enumerate().map(|(i, d)| person(&mut rng, id(i), d, &id)));
+    Ok(people)
 }
 
 /// Levels, departments, hubs and managers: the tree is built top-down, so every manager
 /// exists before their reports.
-fn org_tree(rng: &mut Rng, n: usize) -> Vec<Draft> {
-    let mut levels: Vec<u8> = (0..n.saturating_sub(1))
-        .map(|_| 1 + u8::try_from(pick_weighted(rng, LEVEL_SHARES.iter().copied())).unwrap_or(0))
-        .collect();
+fn org_tree(rng: &mut Rng, n: usize) -> Result<Vec<Draft>, OutOfMemory> {
+    let mut drafts: Vec<Draft> = memory::reserve(n, || format!("the organisation of {n} people"))?;
+    let mut levels: Vec<u8> = memory::collect(
+        n.saturating_sub(1),
+        (0..n.saturating_sub(1))
+            .map(|_| 1 + u8::try_from(pick_weighted(rng, LEVEL_SHARES.iter().copied())).unwrap_or(0)),
+        || format!("the levels of {n} people"),
+    )?;
     levels.sort_unstable_by(|a, b| b.cmp(a));
-    let mut drafts: Vec<Draft> = Vec::with_capacity(n);
     if n == 0 {
-        return drafts;
+        return Ok(drafts);
     }
     drafts.push(Draft { level: 8, department: 8, manager: None, hub: 2 });
     // People by (department, level), to find managers one or two levels up.
@@ -164,7 +173,7 @@ fn org_tree(rng: &mut Rng, n: usize) -> Vec<Draft> {
         by_place[department][usize::from(level)].push(drafts.len());
         drafts.push(Draft { level, department, manager: Some(manager), hub });
     }
-    drafts
+    Ok(drafts)
 }
 
 fn person(rng: &mut Rng, id: String, d: &Draft, name: &impl Fn(usize) -> String) -> Person {
@@ -279,21 +288,30 @@ mod tests {
     use crate::cohort::Cohort;
 
     #[test]
+    fn impossible_sizes_are_an_error_naming_the_bytes() {
+        for n in [usize::MAX, 1 << 50] {
+            let e = sample_cohort(n, 0).unwrap_err();
+            assert_eq!(e.bytes, n as u128 * std::mem::size_of::<Person>() as u128);
+            assert!(e.to_string().contains(&format!("a sample cohort of {n} people needs")), "{e}");
+        }
+    }
+
+    #[test]
     fn same_seed_same_cohort_and_valid() {
-        let a = sample_cohort(600, 7);
-        assert_eq!(a, sample_cohort(600, 7));
-        assert_ne!(a, sample_cohort(600, 8));
+        let a = sample_cohort(600, 7).unwrap();
+        assert_eq!(a, sample_cohort(600, 7).unwrap());
+        assert_ne!(a, sample_cohort(600, 8).unwrap());
         let levels: std::collections::HashMap<&str, f64> = a.iter().map(|p| (p.id.as_str(), p.level)).collect();
         assert!(a.iter().all(|p| p.manager.as_deref().is_none_or(|m| levels[m] > p.level)));
         assert_eq!(a.iter().filter(|p| p.manager.is_none()).count(), 1);
         assert!(Cohort::new(a).is_ok());
-        assert!(sample_cohort(0, 0).is_empty());
-        assert!(Cohort::new(sample_cohort(1, 0)).is_ok());
+        assert!(sample_cohort(0, 0).unwrap().is_empty());
+        assert!(Cohort::new(sample_cohort(1, 0).unwrap()).is_ok());
     }
 
     #[test]
     fn opt_ins_follow_level_with_the_designed_shares() {
-        let people = sample_cohort(20_000, 2);
+        let people = sample_cohort(20_000, 2).unwrap();
         for (role, eligible, share) in [
             (Role::Mentor, (4, 8), 0.45),
             (Role::Mentee, (1, 4), 0.30),
@@ -319,7 +337,7 @@ mod tests {
 
     #[test]
     fn shape_is_realistic() {
-        let people = sample_cohort(5000, 1);
+        let people = sample_cohort(5000, 1).unwrap();
         let count = |f: &dyn Fn(&Person) -> bool| people.iter().filter(|p| f(p)).count();
         let juniors = count(&|p| p.level <= 3.0);
         let seniors = count(&|p| p.level >= 6.0);

@@ -574,7 +574,7 @@ fn bad_ids_in_config_and_questions_are_rejected() {
 fn a_cancelled_match_stops_with_cancelled() {
     let token = Token::new();
     token.cancel();
-    let people = pairwell_core::sample::sample_cohort(200, 1);
+    let people = pairwell_core::sample::sample_cohort(200, 1).unwrap();
     let err = token.scope(|| match_people(people.clone(), Program::Mentoring, &Config::default())).unwrap_err();
     assert_eq!(err, MatchError::Cancelled(Cancelled));
     assert!(Token::new().scope(|| match_people(people, Program::Mentoring, &Config::default())).is_ok());

@@ -152,6 +152,7 @@ fn variant(e: &SolveError) -> usize {
         SolveError::Infeasible { .. } => 3,
         SolveError::Range { .. } => 4,
         SolveError::Cancelled => 5,
+        SolveError::Memory(_) => 6,
     }
 }
 
@@ -199,10 +200,10 @@ fn every_error_variant_is_reported_with_its_place() {
             &["3 entries", "1 rows"],
         ),
         (
-            array![[f64::MAX, 0.0], [-f64::MAX, 0.0]],
+            array![[1.7e308, 0.0], [0.0, 1.7e308]],
             min(),
-            SolveError::Range { low: -f64::MAX, high: f64::MAX },
-            &["span", "rescale"],
+            SolveError::Range { low: 0.0, high: 1.7e308 },
+            &["span", "potentials", "rescale"],
         ),
     ];
     // Infeasible: the solver names one row or column it could not place; which one depends on
@@ -246,20 +247,62 @@ fn every_error_variant_is_reported_with_its_place() {
     assert!(batch.iter().all(|r| r.as_ref() == Err(&SolveError::Cancelled)));
     // An uncancelled token changes nothing.
     assert!(Token::new().scope(|| solve(cost.view(), &min())).is_ok());
-    assert_eq!(covered, (0..6).collect());
+    // A copy of the matrix (maximising reads it negated) that no address space holds: refused
+    // before a single cost is read.
+    let huge = array![[1.0]];
+    for (shape, options) in
+        [((1 << 31, 1 << 31), SolveOptions::maximize()), ((1 << 40, 1 << 22), SolveOptions::default())]
+    {
+        let err = solve(huge.broadcast(shape).unwrap(), &options).unwrap_err();
+        let SolveError::Memory(e) = &err else { panic!("{err}") };
+        assert_eq!(e.bytes, 1 << 65);
+        let expected = format!("a float64 copy of a {}x{} cost matrix needs {} bytes", shape.0, shape.1, 1u128 << 65);
+        assert!(err.to_string().contains(&expected), "{err}");
+        covered.insert(variant(&err));
+    }
+    assert_eq!(covered, (0..7).collect());
 }
 
 #[test]
-fn costs_too_wide_for_f64_are_a_clear_error_not_infeasible() {
-    // Finite costs, every complete assignment totals 0, but reduced costs would overflow to
-    // +inf and read as forbidden pairs: the solver says what is wrong instead of "infeasible".
+fn costs_too_wide_for_f64_are_solved_scaled() {
+    // Finite costs whose differences overflow f64: reduced costs would read as forbidden pairs,
+    // so they are solved scaled down by a power of two, which is exact.
     let max = f64::MAX;
-    let cost = array![[max, max], [-max, -max]];
-    for options in [SolveOptions::default(), SolveOptions::maximize()] {
-        assert!(matches!(solve(cost.view(), &options), Err(SolveError::Range { .. })));
+    for cost in [
+        array![[max, max], [-max, -max]],
+        array![[max, 0.0, -max], [1.0, -max, max], [-2.0, 3.0, 1e-300]],
+        array![[1e308, -1e308], [0.0, 1.0]],
+    ] {
+        for maximize in [false, true] {
+            let (rows, cols) = linear_sum_assignment(cost.view(), maximize).unwrap();
+            assert_eq!(rows.len(), cost.nrows());
+            // Totals of every permutation, each cost divided by 4 so that sums of three stay finite.
+            let total = |cols: &[usize]| -> f64 { cols.iter().enumerate().map(|(r, &c)| cost[[r, c]] / 4.0).sum() };
+            let totals = permutations(cost.ncols()).map(|p| total(&p));
+            let best = if maximize { totals.fold(f64::MIN, f64::max) } else { totals.fold(f64::MAX, f64::min) };
+            assert_eq!(total(&cols), best, "{cost} maximize={maximize}");
+        }
     }
-    // Wide but representable spans still solve.
-    assert!(solve(array![[1e300, -1e300], [0.0, 1.0]].view(), &SolveOptions::default()).is_ok());
+    // The certificate needs the potentials to fit once scaled back: on one row they do.
+    let row = array![[max, -max, 0.0]];
+    let a = solve(row.view(), &SolveOptions::default()).unwrap();
+    assert_eq!(a.pairs(), vec![(0, 1)]);
+    a.verify(row.view(), &SolveOptions::default()).unwrap();
+}
+
+/// Every permutation of `0..n`.
+fn permutations(n: usize) -> impl Iterator<Item = Vec<usize>> {
+    let mut all: Vec<Vec<usize>> = vec![vec![]];
+    for _ in 0..n {
+        let mut longer = Vec::new();
+        for p in &all {
+            for c in (0..n).filter(|c| !p.contains(c)) {
+                longer.push([p.as_slice(), &[c]].concat());
+            }
+        }
+        all = longer;
+    }
+    all.into_iter()
 }
 
 #[test]
@@ -409,4 +452,21 @@ fn certificate_rejects_a_forbidden_pair_and_an_overfull_row() {
     overfull.rows = vec![0, 0];
     overfull.cols = vec![0, 1];
     assert!(matches!(overfull.verify(wide.view(), &options), Err(CertificateError::Infeasible(_))));
+}
+
+#[test]
+fn a_huge_cost_elsewhere_does_not_hide_a_violated_certificate() {
+    // issue 11: rows 0 and 1 swapped cost 2 where 0 is optimal, and row duals [1, 1, 0] claim
+    // otherwise; a tolerance scaled by the largest cost (1e12) let it pass.
+    let cost = array![[0.0, 1.0, 1e12], [1.0, 0.0, 1e12], [1e12, 1e12, 0.0]];
+    let tampered = Assignment {
+        rows: vec![0, 1, 2],
+        cols: vec![1, 0, 2],
+        objective: 2.0,
+        row_duals: vec![1.0, 1.0, 0.0],
+        col_duals: vec![0.0; 3],
+    };
+    let err = tampered.verify(cost.view(), &SolveOptions::default()).unwrap_err();
+    assert_eq!(err, CertificateError::DualInfeasible { row: 0, col: 0, excess: 1.0 });
+    solve(cost.view(), &SolveOptions::default()).unwrap().verify(cost.view(), &SolveOptions::default()).unwrap();
 }

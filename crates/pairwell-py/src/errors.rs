@@ -2,9 +2,10 @@
 //! raises is about its input), and the mapping from core errors onto it.
 
 use pairwell_core::matching::MatchError;
+use pairwell_core::memory::OutOfMemory;
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
-use pyo3::exceptions::{PyKeyboardInterrupt, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(pairwell, PairwellError, PyValueError, "Base class of every error pairwell raises.");
@@ -43,10 +44,17 @@ impl From<Error> for PyErr {
     }
 }
 
+impl From<OutOfMemory> for Error {
+    fn from(e: OutOfMemory) -> Self {
+        Error(PyMemoryError::new_err(e.to_string()))
+    }
+}
+
 impl From<SolveError> for Error {
     fn from(e: SolveError) -> Self {
         let msg = e.to_string();
         Error(match e {
+            SolveError::Memory(e) => return e.into(),
             SolveError::Infeasible { .. } => InfeasibleError::new_err(msg),
             SolveError::Cancelled => PyKeyboardInterrupt::new_err(msg),
             SolveError::NaN { .. }
@@ -59,7 +67,10 @@ impl From<SolveError> for Error {
 
 impl From<CoreCertificateError> for Error {
     fn from(e: CoreCertificateError) -> Self {
-        Error(CertificateError::new_err(e.to_string()))
+        match e {
+            CoreCertificateError::Memory(e) => e.into(),
+            e => Error(CertificateError::new_err(e.to_string())),
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString};
 
 use crate::compute;
+use crate::errors::Error;
 
 /// The columns being built, with one Python object per distinct name or number: a cohort
 /// repeats a few dozen skill, department, language and role names (and whole-number
@@ -90,7 +91,7 @@ impl Drop for PauseGc<'_> {
 #[pyfunction]
 #[pyo3(signature = (n, seed=0))]
 fn sample_cohort(py: Python<'_>, n: usize, seed: u64) -> PyResult<Bound<'_, PyDict>> {
-    let people = compute::run(py, || sample::sample_cohort(n, seed))?;
+    let people = compute::run(py, || sample::sample_cohort(n, seed))?.map_err(Error::from)?;
     let _paused = PauseGc::new(py)?;
     let mut c =
         Columns { py, people: &people, columns: PyDict::new(py), names: HashMap::new(), numbers: HashMap::new() };

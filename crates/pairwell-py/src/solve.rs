@@ -18,6 +18,9 @@ type Solved<'py> = (
     Bound<'py, PyArray1<f64>>,
 );
 
+/// `(rows, cols)` as numpy arrays.
+type Pairs<'py> = (Bound<'py, PyArray1<isize>>, Bound<'py, PyArray1<isize>>);
+
 fn options(maximize: bool, capacities: Option<Vec<usize>>, allow_unmatched: bool) -> SolveOptions {
     SolveOptions { maximize, capacities, allow_unmatched }
 }
@@ -51,6 +54,20 @@ fn solve<'py>(
     let opts = options(maximize, capacities, allow_unmatched);
     let a = compute::run(py, || core::solve(view, &opts))?.map_err(Error::from)?;
     Ok(to_python(py, a))
+}
+
+/// Optimal `(rows, cols)` of a float64 matrix, whatever the span of its costs; see
+/// `pairwell.linear_sum_assignment`.
+#[pyfunction]
+#[pyo3(signature = (cost, maximize=false))]
+fn linear_sum_assignment<'py>(
+    py: Python<'py>,
+    cost: PyReadonlyArray2<'py, f64>,
+    maximize: bool,
+) -> PyResult<Pairs<'py>> {
+    let view = cost.as_array();
+    let (rows, cols) = compute::run(py, || core::linear_sum_assignment(view, maximize))?.map_err(Error::from)?;
+    Ok((indices(rows).into_pyarray(py), indices(cols).into_pyarray(py)))
 }
 
 /// Optimal assignments of several matrices, solved in parallel; see `pairwell.solve_batch`.
@@ -93,7 +110,9 @@ fn verify(
 }
 
 /// `pathfinding::kuhn_munkres` on an integer matrix (rows <= cols), maximising: the
-/// independent reference for tests and a peer in benchmarks. Returns `(total, cols)`.
+/// independent reference for tests and a peer in benchmarks. Returns `(total, cols)`. Built
+/// only with the `reference` feature (the test build), never into the shipped extension.
+#[cfg(feature = "reference")]
 #[pyfunction]
 fn _kuhn_munkres<'py>(py: Python<'py>, weights: numpy::PyReadonlyArray2<'py, i64>) -> PyResult<Bound<'py, PyTuple>> {
     let view = weights.as_array();
@@ -112,8 +131,10 @@ fn _kuhn_munkres<'py>(py: Python<'py>, weights: numpy::PyReadonlyArray2<'py, i64
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(solve, m)?)?;
+    m.add_function(wrap_pyfunction!(linear_sum_assignment, m)?)?;
     m.add_function(wrap_pyfunction!(solve_batch, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
+    #[cfg(feature = "reference")]
     m.add_function(wrap_pyfunction!(_kuhn_munkres, m)?)?;
     Ok(())
 }

@@ -7,10 +7,18 @@
 //! allowed pair, and `u_i ≤ 0` (`v_j ≤ 0`) where the row (column) constraint is an inequality.
 //! Optimality: equality on every chosen pair, a zero potential on every row or column below
 //! its capacity, and equal primal and dual objectives.
+//!
+//! Each condition is checked to a tolerance relative to the magnitudes it involves: those of
+//! the entry itself (`|c_ij| + |u_i| + |v_j|`) and of the pairs of its row and column, whose
+//! costs the potentials were computed from, plus the rounding a float64 solve can leave in any
+//! potential (a few ulps of the largest cost per step). A huge cost elsewhere in the matrix
+//! widens no other entry's tolerance beyond that rounding: on
+//! `[[0, 1, 1e12], [1, 0, 1e12], [1e12, 1e12, 0]]` a violation of 1 is caught.
 
 use ndarray::ArrayView2;
 
 use super::{Assignment, SolveOptions};
+use crate::memory::{self, OutOfMemory};
 
 /// The first condition of the certificate that an assignment violates.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -53,6 +61,9 @@ pub enum CertificateError {
         /// The value it was compared with.
         other: f64,
     },
+    /// The loads of the rows and columns could not be counted for want of memory.
+    #[error(transparent)]
+    Memory(#[from] OutOfMemory),
 }
 
 pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
@@ -64,7 +75,6 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
             options.capacities.as_ref().map_or(0, Vec::len)
         )));
     }
-    let caps = super::capacities(options, n_rows, n_cols);
     if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
         return Err(E::Malformed(format!(
             "matrix {n_rows}x{n_cols}, {} row duals, {} column duals, {} rows and {} columns in pairs",
@@ -74,16 +84,31 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
             a.cols.len()
         )));
     }
+    if let Some(x) = a.row_duals.iter().chain(&a.col_duals).find(|x| !x.is_finite()) {
+        return Err(E::Malformed(format!("potential {x} is not finite")));
+    }
+    let caps = super::capacities(options, n_rows, n_cols)?;
     let sign = if options.maximize { -1.0 } else { 1.0 };
     let c = |i: usize, j: usize| sign * cost[[i, j]];
     let u: Vec<f64> = a.row_duals.iter().map(|x| sign * x).collect();
     let v: Vec<f64> = a.col_duals.iter().map(|x| sign * x).collect();
-    let scale = cost.iter().filter(|x| x.is_finite()).fold(1.0f64, |m, x| m.max(x.abs()));
-    let tol = 1e-9 * scale * (1.0 + (n_rows.max(n_cols) as f64).sqrt());
+    // The tolerance of a condition: relative to the magnitudes it involves, with room for long
+    // augmenting paths; plus the rounding of the potentials themselves, which are sums along
+    // paths through any cost of the matrix (at most a few ulps of the largest cost per step,
+    // over (rows + columns)² steps); plus the smallest normal float, below which costs scaled
+    // down (spans too wide for f64) lose their last bits.
+    let rel = 1e-9 * (1.0 + (n_rows.max(n_cols) as f64).sqrt());
+    let largest = cost.iter().filter(|x| x.is_finite()).fold(0.0f64, |m, x| m.max(x.abs()));
+    let steps = (n_rows + n_cols) as f64;
+    let rounding = steps * steps * f64::EPSILON * largest + f64::MIN_POSITIVE;
+    let tolerance = |magnitude: f64| rel * magnitude + rounding;
 
-    let mut row_load = vec![0usize; n_rows];
-    let mut col_load = vec![0usize; n_cols];
-    let mut primal = 0.0;
+    let mut row_load = memory::filled(n_rows, 0usize, || format!("the loads of {n_rows} rows"))?;
+    let mut col_load = memory::filled(n_cols, 0usize, || format!("the loads of {n_cols} columns"))?;
+    // The largest `|c_ij| + |u_i| + |v_j|` over the pairs of each row and of each column.
+    let mut row_mag = memory::filled(n_rows, 0.0f64, || format!("the magnitudes of {n_rows} rows"))?;
+    let mut col_mag = memory::filled(n_cols, 0.0f64, || format!("the magnitudes of {n_cols} columns"))?;
+    let (mut primal, mut primal_mag) = (0.0, 0.0);
     for (&i, &j) in a.rows.iter().zip(&a.cols) {
         if i >= n_rows || j >= n_cols {
             return Err(E::Malformed(format!("pair ({i}, {j}) outside a {n_rows}x{n_cols} matrix")));
@@ -99,11 +124,15 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         if col_load[j] > 1 {
             return Err(E::Infeasible(format!("column {j} is used twice")));
         }
+        let mag = c(i, j).abs() + u[i].abs() + v[j].abs();
         let reduced = c(i, j) - u[i] - v[j];
-        if reduced.abs() > tol {
+        if reduced.abs() > tolerance(mag) {
             return Err(E::Slackness(format!("pair ({i}, {j}) has reduced cost {reduced}, not 0")));
         }
+        row_mag[i] = row_mag[i].max(mag);
+        col_mag[j] = col_mag[j].max(mag);
         primal += cost[[i, j]];
+        primal_mag += cost[[i, j]].abs();
     }
     let total_cap: usize = caps.iter().sum();
     let rows_bounded = options.allow_unmatched || total_cap > n_cols;
@@ -115,6 +144,7 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         }
     }
     for i in 0..n_rows {
+        let tol = tolerance(row_mag[i]);
         if rows_bounded && (u[i] > tol || (row_load[i] < caps[i] && u[i].abs() > tol)) {
             return Err(E::Slackness(format!(
                 "row {i} has potential {} with load {} of {}",
@@ -123,22 +153,25 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         }
         for (j, &vj) in v.iter().enumerate() {
             let cij = c(i, j);
-            if cij.is_finite() && u[i] + vj - cij > tol {
-                return Err(E::DualInfeasible { row: i, col: j, excess: u[i] + vj - cij });
+            let excess = u[i] + vj - cij;
+            if cij.is_finite() && excess > tolerance(cij.abs() + u[i].abs() + vj.abs() + row_mag[i] + col_mag[j]) {
+                return Err(E::DualInfeasible { row: i, col: j, excess });
             }
         }
     }
     for j in 0..n_cols {
+        let tol = tolerance(col_mag[j]);
         if cols_bounded && (v[j] > tol || (col_load[j] == 0 && v[j].abs() > tol)) {
             return Err(E::Slackness(format!("column {j} has potential {} with load {}", a.col_duals[j], col_load[j])));
         }
     }
-    let gap_tol = tol * (1.0 + a.rows.len() as f64);
-    if (primal - a.objective).abs() > gap_tol {
+    if (primal - a.objective).abs() > tolerance(primal_mag + a.objective.abs()) {
         return Err(E::Gap { primal: a.objective, what: "the sum of the pair costs", other: primal });
     }
-    let dual: f64 = sign * (caps.iter().zip(&u).map(|(&k, &ui)| k as f64 * ui).sum::<f64>() + v.iter().sum::<f64>());
-    if (dual - a.objective).abs() > gap_tol {
+    let weighted = caps.iter().zip(&u).map(|(&k, &ui)| k as f64 * ui);
+    let dual: f64 = sign * (weighted.clone().sum::<f64>() + v.iter().sum::<f64>());
+    let dual_mag: f64 = weighted.map(f64::abs).sum::<f64>() + v.iter().map(|x| x.abs()).sum::<f64>();
+    if (dual - a.objective).abs() > tolerance(dual_mag + primal_mag) {
         return Err(E::Gap { primal: a.objective, what: "the dual objective", other: dual });
     }
     Ok(())

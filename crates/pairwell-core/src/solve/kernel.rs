@@ -21,6 +21,7 @@
 //! `f64`, so every computation and the result are exactly those of the original matrix.
 
 use crate::cancel::{checkpoint, Cancelled};
+use crate::memory::{self, OutOfMemory};
 
 /// Marks an unassigned source or target.
 pub(crate) const NONE: usize = usize::MAX;
@@ -104,11 +105,19 @@ pub(crate) enum Stop {
     },
     /// The caller cancelled the computation (see [`crate::cancel`]).
     Cancelled,
+    /// A working array could not be allocated.
+    Memory(OutOfMemory),
 }
 
 impl From<Cancelled> for Stop {
     fn from(_: Cancelled) -> Self {
         Stop::Cancelled
+    }
+}
+
+impl From<OutOfMemory> for Stop {
+    fn from(e: OutOfMemory) -> Self {
+        Stop::Memory(e)
     }
 }
 
@@ -141,18 +150,30 @@ impl<'a, T: TargetMap> Problem<'a, T> {
 /// exact; smaller ones stay in cache, where widening each cost costs more than it saves.
 const NARROW_FROM: usize = 1 << 21;
 
-/// The costs in single precision, or `None` unless every one converts back exactly.
+/// The costs in single precision, or `None` unless every one converts back exactly (or the
+/// copy cannot be allocated: the `f64` costs then serve as they are).
 fn narrowed(data: &[f64]) -> Option<Vec<f32>> {
-    let mut small = Vec::with_capacity(data.len());
     // Chunks keep the check branch-free (vectorised) and stop early on a typical float matrix.
+    let exact = |chunk: &[f64]| chunk.iter().fold(true, |exact, &c| exact & (f64::from(c as f32) == c));
+    // A float matrix shows itself in its first entries, so the copy is reserved only once
+    // those convert exactly.
+    let head = data.len().min(NARROW_PROBE);
+    if !data[..head].chunks(256).all(exact) {
+        return None;
+    }
+    let mut small = Vec::new();
+    small.try_reserve_exact(data.len()).ok()?;
     for chunk in data.chunks(256) {
-        if !chunk.iter().fold(true, |exact, &c| exact & (f64::from(c as f32) == c)) {
+        if !exact(chunk) {
             return None;
         }
         small.extend(chunk.iter().map(|&c| c as f32));
     }
     Some(small)
 }
+
+/// How many leading costs must convert exactly before the single-precision copy is reserved.
+const NARROW_PROBE: usize = 1 << 16;
 
 impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     #[inline(always)]
@@ -170,26 +191,25 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     fn run(&self) -> Result<Solved, Stop> {
         let n = self.source_rows.len();
         let m = self.n_targets;
-        let mut state = State {
-            x: vec![NONE; n],
-            y: vec![NONE; m],
-            v: vec![0.0; m],
-            d: vec![0.0; m],
-            pred: vec![0; m],
-            collist: (0..m).collect(),
+        let mut state = State::new(n, m)?;
+        let free = if self.reduce && n == m && n > 1 {
+            self.reduce_square(&mut state)?
+        } else {
+            memory::collect(n, 0..n, || format!("the free list of {n} sources"))?
         };
-        let free = if self.reduce && n == m && n > 1 { self.reduce_square(&mut state)? } else { (0..n).collect() };
         for source in free {
             // One shortest-path search per source: the natural point to stop when asked.
             checkpoint()?;
             self.augment(&mut state, source)?;
         }
-        let u = (0..n)
-            .map(|s| match state.x[s] {
+        let u = memory::collect(
+            n,
+            (0..n).map(|s| match state.x[s] {
                 EXIT => 0.0,
                 t => self.cost(s, t) - state.v[t],
-            })
-            .collect();
+            }),
+            || format!("the potentials of {n} sources"),
+        )?;
         Ok(Solved { source_target: state.x, u, v: state.v })
     }
 
@@ -198,7 +218,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
     fn reduce_square(&self, st: &mut State) -> Result<Vec<usize>, Stop> {
         let n = self.source_rows.len();
         // Column reduction, row by row so the matrix is read in memory order.
-        let mut argmin = vec![0usize; n];
+        let mut argmin = memory::filled(n, 0usize, || format!("the column minima of {n} targets"))?;
         st.v.fill(f64::INFINITY);
         for s in 0..n {
             let row = self.row(s);
@@ -210,7 +230,7 @@ impl<T: TargetMap, C: Cost> Problem<'_, T, C> {
                 }
             }
         }
-        let mut matches = vec![0u32; n];
+        let mut matches = memory::filled(n, 0u32, || format!("the match counts of {n} sources"))?;
         for t in (0..n).rev() {
             let s = argmin[t];
             matches[s] += 1;
@@ -580,6 +600,21 @@ struct State {
     d: Vec<f64>,
     pred: Vec<usize>,
     collist: Vec<usize>,
+}
+
+impl State {
+    /// The arrays for `n` sources and `m` targets, nothing assigned.
+    fn new(n: usize, m: usize) -> Result<Self, OutOfMemory> {
+        let what = |name: &'static str| move || format!("the {name} of {m} targets");
+        Ok(State {
+            x: memory::filled(n, NONE, || format!("the assignment of {n} sources"))?,
+            y: memory::filled(m, NONE, what("assignment"))?,
+            v: memory::filled(m, 0.0, what("potentials"))?,
+            d: memory::filled(m, 0.0, what("path lengths"))?,
+            pred: memory::filled(m, 0, what("path predecessors"))?,
+            collist: memory::collect(m, 0..m, what("search order"))?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ use serde::{Deserialize, Serialize};
 pub use certificate::CertificateError;
 
 use crate::cancel::{checkpoint, Cancelled, Token};
+use crate::memory::{self, OutOfMemory};
 use kernel::{Gather, Identity, Problem, Stop, TargetMap, EXIT, NONE};
 
 /// What to optimise and which assignments count as complete.
@@ -60,7 +61,7 @@ impl SolveOptions {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SolveError {
     /// A NaN entry, which has no order and cannot be compared.
-    #[error("cost matrix contains NaN at row {row}, column {col}")]
+    #[error("cost matrix contains invalid numeric entries: NaN at row {row}, column {col}")]
     NaN {
         /// Row of the entry.
         row: usize,
@@ -69,8 +70,8 @@ pub enum SolveError {
     },
     /// An infinity on the wrong side: it would make the objective unbounded.
     #[error(
-        "cost matrix contains {value} at row {row}, column {col}; forbidden pairs are +inf when \
-         minimising and -inf when maximising"
+        "cost matrix contains invalid numeric entries: {value} at row {row}, column {col}; \
+         forbidden pairs are +inf when minimising and -inf when maximising"
     )]
     Unbounded {
         /// Row of the entry.
@@ -80,10 +81,11 @@ pub enum SolveError {
         /// The offending value.
         value: f64,
     },
-    /// Finite costs spread too far apart for exact arithmetic in `f64`.
+    /// Finite costs spread so far apart that the dual potentials certifying the optimum do not
+    /// fit in `f64` (the optimum itself is still found, see [`linear_sum_assignment`]).
     #[error(
-        "cost matrix values span {low:e} to {high:e}, too wide for float64 arithmetic across the \
-         matrix; rescale the costs"
+        "cost matrix values span {low:e} to {high:e}, too wide for the dual potentials that \
+         certify the optimum to fit in float64; rescale the costs"
     )]
     Range {
         /// The lowest finite cost.
@@ -113,6 +115,10 @@ pub enum SolveError {
         /// Index of a row or column that the search could not place.
         index: usize,
     },
+    /// A working buffer (a copy of the matrix, the row copies of the capacities, the search
+    /// arrays) could not be allocated.
+    #[error(transparent)]
+    Memory(#[from] OutOfMemory),
 }
 
 impl From<Cancelled> for SolveError {
@@ -171,28 +177,79 @@ impl Assignment {
 
 /// The optimal assignment of `cost` under `options`.
 ///
+/// Costs whose span is too wide for `f64` arithmetic across the matrix are solved scaled down
+/// by a power of two (exact but for costs that become subnormal), and the potentials scaled
+/// back.
+///
 /// # Errors
 /// [`SolveError`] for NaN entries, infinities of the wrong sign, a `capacities` of the wrong
-/// length, or (without `allow_unmatched`) a matrix whose forbidden pairs leave the smaller side
-/// without a complete assignment.
+/// length, (without `allow_unmatched`) a matrix whose forbidden pairs leave the smaller side
+/// without a complete assignment, potentials that overflow `f64` once scaled back, or working
+/// memory that cannot be allocated.
 pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment, SolveError> {
+    let (a, span) = solve_scaled(cost, options)?;
+    if let Some((low, high)) = span {
+        if !a.row_duals.iter().chain(&a.col_duals).all(|x| x.is_finite()) {
+            return Err(SolveError::Range { low, high });
+        }
+    }
+    Ok(a)
+}
+
+/// As [`solve`], but the potentials may overflow; also returns the span of finite costs when
+/// they were solved scaled down.
+fn solve_scaled(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(Assignment, Option<(f64, f64)>), SolveError> {
     checkpoint()?;
     let (n_rows, n_cols) = cost.dim();
-    let all_finite = validate(cost, options.maximize)?;
     if let Some(caps) = &options.capacities {
         if caps.len() != n_rows {
             return Err(SolveError::CapacityLength { got: caps.len(), rows: n_rows });
         }
     }
+    // The kernel reads a row-major matrix in the minimisation sense, rows or columns first.
+    // Where it needs a copy in either orientation, the copy is reserved before anything else
+    // (it is the largest buffer), so a matrix too large to copy fails at once.
+    let mut copy = if options.maximize || (cost.as_slice().is_none() && cost.t().as_slice().is_none()) {
+        Some(memory::reserve(cost.len(), || format!("a float64 copy of a {n_rows}x{n_cols} cost matrix"))?)
+    } else {
+        None
+    };
     // One virtual row per unit of capacity, each pointing at its physical row.
-    let copies: Vec<usize> = capacities(options, n_rows, n_cols)
-        .iter()
-        .enumerate()
-        .flat_map(|(row, &cap)| std::iter::repeat_n(row, cap))
-        .collect();
+    let caps = capacities(options, n_rows, n_cols)?;
+    let n_copies = caps.iter().try_fold(0usize, |sum, &c| sum.checked_add(c)).ok_or_else(|| {
+        memory::too_large::<usize>(caps.iter().map(|&c| c as u128).sum(), "the row copies of the capacities".into())
+    })?;
+    let copies = memory::collect(
+        n_copies,
+        caps.iter().enumerate().flat_map(|(row, &cap)| std::iter::repeat_n(row, cap)),
+        || format!("{n_copies} row copies of the capacities"),
+    )?;
+    // Fewer columns than row copies: the columns search, the row copies are targets.
     let rows_are_sources = copies.len() <= n_cols;
-    let (u, v, source_target) = if rows_are_sources {
-        let data = oriented(cost, options.maximize, false);
+    let view = if rows_are_sources { cost } else { cost.reversed_axes() };
+    let Finite { all_finite, low, high } = validate(cost, options.maximize)?;
+    if all_finite && low == high && options.capacities.is_none() && !options.allow_unmatched {
+        return Ok((constant(n_rows, n_cols, low)?, None));
+    }
+    // Potentials and path lengths add up to (rows + columns) spans of the costs; beyond f64's
+    // range they would overflow to infinity and read as forbidden pairs, so such costs are
+    // scaled by 2^-k with 2^k >= 4 (rows + columns + 1), which bounds those sums by f64::MAX / 2.
+    let paths = (n_rows + n_cols + 1) as f64;
+    let wide = low <= high && !((high - low) * paths).is_finite();
+    let scale = if wide { (4.0 * paths).log2().ceil().exp2() } else { 1.0 };
+    let factor = if options.maximize { -1.0 } else { 1.0 } / scale;
+    let data: Cow<'_, [f64]> = match (copy.take(), view.to_slice()) {
+        (None, Some(slice)) if factor == 1.0 => Cow::Borrowed(slice),
+        (reserved, _) => {
+            let mut data = match reserved {
+                Some(data) => data,
+                None => memory::reserve(cost.len(), || format!("a scaled copy of a {n_rows}x{n_cols} cost matrix"))?,
+            };
+            data.extend(view.iter().map(|&c| factor * c));
+            Cow::Owned(data)
+        }
+    };
+    let (mut u, mut v, source_target) = if rows_are_sources {
         let problem = Problem {
             data: &data,
             stride: n_cols,
@@ -204,9 +261,7 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
         };
         run(&problem, "row")?
     } else {
-        // Fewer columns than row copies: the columns search, the row copies are targets.
-        let data = oriented(cost, options.maximize, true);
-        let sources: Vec<usize> = (0..n_cols).collect();
+        let sources = memory::collect(n_cols, 0..n_cols, || format!("the sources of {n_cols} columns"))?;
         let problem = Problem {
             data: &data,
             stride: n_rows,
@@ -221,7 +276,7 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
         } else {
             run(&problem.reading(problem.data, Gather(&copies)), "column")?
         };
-        let mut copy_col = vec![NONE; copies.len()];
+        let mut copy_col = memory::filled(copies.len(), NONE, || format!("the pairs of {n_copies} row copies"))?;
         for (col, &copy) in col_copy.iter().enumerate() {
             if copy != EXIT {
                 copy_col[copy] = col;
@@ -229,17 +284,22 @@ pub fn solve(cost: ArrayView2<f64>, options: &SolveOptions) -> Result<Assignment
         }
         (v, u, copy_col)
     };
+    for x in u.iter_mut().chain(v.iter_mut()) {
+        *x *= scale;
+    }
     let rows_saturate = rows_are_sources && !options.allow_unmatched;
-    Ok(assemble(cost, options, &copies, rows_saturate, &u, &v, &source_target))
+    let assignment = assemble(cost, options, &copies, rows_saturate, &u, &v, &source_target)?;
+    Ok((assignment, wide.then_some((low, high))))
 }
 
-/// Scipy-style entry point: optimal `(rows, cols)` with rows ascending.
+/// Scipy-style entry point: optimal `(rows, cols)` with rows ascending. It answers whatever
+/// the span of the costs, even where the potentials that certify the optimum would overflow.
 ///
 /// # Errors
-/// As [`solve`].
+/// As [`solve`], but for [`SolveError::Range`].
 pub fn linear_sum_assignment(cost: ArrayView2<f64>, maximize: bool) -> Result<(Vec<usize>, Vec<usize>), SolveError> {
     let options = SolveOptions { maximize, ..SolveOptions::default() };
-    solve(cost, &options).map(|a| (a.rows, a.cols))
+    solve_scaled(cost, &options).map(|(a, _)| (a.rows, a.cols))
 }
 
 /// Solves independent problems in parallel; results come back in input order.
@@ -250,33 +310,59 @@ pub fn solve_batch(problems: &[(Array2<f64>, SolveOptions)]) -> Vec<Result<Assig
     problems.par_iter().map(|(cost, options)| token.scope(|| solve(cost.view(), options))).collect()
 }
 
+/// A matrix whose costs all equal `c`: every complete assignment is optimal, and the diagonal
+/// is the one returned (scipy's answer too, scipy#11602), certified by potentials `c` on the
+/// smaller side.
+fn constant(n_rows: usize, n_cols: usize, c: f64) -> Result<Assignment, OutOfMemory> {
+    let k = n_rows.min(n_cols);
+    let (row_dual, col_dual) = if n_rows <= n_cols { (c, 0.0) } else { (0.0, c) };
+    Ok(Assignment {
+        rows: memory::collect(k, 0..k, || format!("{k} pairs"))?,
+        cols: memory::collect(k, 0..k, || format!("{k} pairs"))?,
+        objective: c * k as f64 + 0.0,
+        row_duals: memory::filled(n_rows, row_dual, || format!("the potentials of {n_rows} rows"))?,
+        col_duals: memory::filled(n_cols, col_dual, || format!("the potentials of {n_cols} columns"))?,
+    })
+}
+
 /// Capacity of each row (one each by default). A row never uses more than every column, so
 /// capacities beyond `n_cols + 1` change nothing (one spare copy keeps such a row below its
 /// capacity) and are cut there, which bounds the work and keeps sums from overflowing.
-fn capacities(options: &SolveOptions, n_rows: usize, n_cols: usize) -> Vec<usize> {
+fn capacities(options: &SolveOptions, n_rows: usize, n_cols: usize) -> Result<Vec<usize>, OutOfMemory> {
+    let what = || format!("the capacities of {n_rows} rows");
     match &options.capacities {
-        Some(caps) => caps.iter().map(|&c| c.min(n_cols + 1)).collect(),
-        None => vec![1; n_rows],
+        Some(caps) => memory::collect(n_rows, caps.iter().map(|&c| c.min(n_cols.saturating_add(1))), what),
+        None => memory::filled(n_rows, 1, what),
     }
 }
 
-/// Rejects NaN and infinities of the wrong sign; returns whether every entry is finite.
-fn validate(cost: ArrayView2<f64>, maximize: bool) -> Result<bool, SolveError> {
+/// What [`validate`] learns of the finite costs.
+struct Finite {
+    /// Whether every entry is finite.
+    all_finite: bool,
+    /// The lowest finite cost (`+inf` when there is none).
+    low: f64,
+    /// The highest finite cost (`-inf` when there is none).
+    high: f64,
+}
+
+/// Rejects NaN and infinities of the wrong sign; returns the range of the finite costs.
+fn validate(cost: ArrayView2<f64>, maximize: bool) -> Result<Finite, SolveError> {
     // One fast pass for the common all-finite matrix; positions are only looked up otherwise.
-    let (mut low, mut high, mut finite) = (f64::INFINITY, f64::NEG_INFINITY, true);
+    let (mut low, mut high, mut all_finite) = (f64::INFINITY, f64::NEG_INFINITY, true);
     let mut see = |c: f64| {
         if c.is_finite() {
             low = low.min(c);
             high = high.max(c);
         } else {
-            finite = false;
+            all_finite = false;
         }
     };
     match cost.as_slice_memory_order() {
         Some(slice) => slice.iter().copied().for_each(&mut see),
         None => cost.iter().copied().for_each(&mut see),
     }
-    if !finite {
+    if !all_finite {
         for ((row, col), &value) in cost.indexed_iter() {
             if value.is_nan() {
                 return Err(SolveError::NaN { row, col });
@@ -286,26 +372,7 @@ fn validate(cost: ArrayView2<f64>, maximize: bool) -> Result<bool, SolveError> {
             }
         }
     }
-    // Potentials and path lengths add up to (rows + columns) spans of the costs; beyond f64's
-    // range they would overflow to infinity and read as forbidden pairs.
-    let (n_rows, n_cols) = cost.dim();
-    if low <= high && !((high - low) * (n_rows + n_cols + 1) as f64).is_finite() {
-        return Err(SolveError::Range { low, high });
-    }
-    Ok(finite)
-}
-
-/// The matrix as the kernel reads it: minimisation sense, row-major, optionally transposed.
-/// Borrows when nothing needs to change.
-fn oriented(cost: ArrayView2<'_, f64>, maximize: bool, transpose: bool) -> Cow<'_, [f64]> {
-    let view = if transpose { cost.reversed_axes() } else { cost };
-    match (maximize, view.to_slice()) {
-        (false, Some(slice)) => Cow::Borrowed(slice),
-        _ => {
-            let sign = if maximize { -1.0 } else { 1.0 };
-            Cow::Owned(view.iter().map(|&c| sign * c).collect())
-        }
-    }
+    Ok(Finite { all_finite, low, high })
 }
 
 /// Source potentials, target potentials and the target of each source (or `EXIT`/`NONE`).
@@ -316,6 +383,7 @@ fn run<T: TargetMap>(problem: &Problem<'_, T>, side: &'static str) -> Result<Ker
     let solved = problem.solve().map_err(|stop| match stop {
         Stop::Stuck { row } => SolveError::Infeasible { side, index: row },
         Stop::Cancelled => SolveError::Cancelled,
+        Stop::Memory(e) => SolveError::Memory(e),
     })?;
     Ok((solved.u, solved.v, solved.source_target))
 }
@@ -330,10 +398,11 @@ fn assemble(
     copy_duals: &[f64],
     col_duals: &[f64],
     copy_col: &[usize],
-) -> Assignment {
+) -> Result<Assignment, OutOfMemory> {
     let sign = if options.maximize { -1.0 } else { 1.0 };
-    let mut row_duals: Vec<Option<f64>> = vec![None; cost.nrows()];
-    let mut pairs = Vec::with_capacity(copies.len());
+    let n_rows = cost.nrows();
+    let mut row_duals: Vec<Option<f64>> = memory::filled(n_rows, None, || format!("the potentials of {n_rows} rows"))?;
+    let mut pairs = memory::reserve(copies.len(), || format!("the pairs of {} row copies", copies.len()))?;
     for (copy, &row) in copies.iter().enumerate() {
         // Copies of one row share their potential at the optimum; the first stands for all.
         row_duals[row].get_or_insert(copy_duals[copy]);
@@ -343,7 +412,7 @@ fn assemble(
         }
     }
     pairs.sort_unstable();
-    let objective = pairs.iter().map(|&(r, c)| cost[[r, c]]).sum();
+    let objective = pairs.iter().map(|&(r, c)| cost[[r, c]]).sum::<f64>() + 0.0; // no negative zero
     let row_duals = row_duals
         .into_iter()
         .enumerate()
@@ -362,5 +431,6 @@ fn assemble(
         })
         .collect();
     let (rows, cols) = pairs.into_iter().unzip();
-    Assignment { rows, cols, objective, row_duals, col_duals: col_duals.iter().map(|v| sign * v + 0.0).collect() }
+    let col_duals = col_duals.iter().map(|v| sign * v + 0.0).collect();
+    Ok(Assignment { rows, cols, objective, row_duals, col_duals })
 }

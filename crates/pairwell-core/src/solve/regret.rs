@@ -40,7 +40,7 @@ pub(super) fn forced_loss(
     if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
         return None;
     }
-    let caps = super::capacities(options, n_rows, n_cols);
+    let caps = super::capacities(options, n_rows, n_cols).ok()?;
     let sign = if options.maximize { -1.0 } else { 1.0 };
     let alpha: Vec<f64> = a.row_duals.iter().map(|x| sign * x).collect();
     let beta: Vec<f64> = a.col_duals.iter().map(|x| sign * x).collect();
