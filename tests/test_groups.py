@@ -136,7 +136,7 @@ def test_bad_groups_are_named(cohorts: pd.DataFrame) -> None:
     [
         ("country", r"by: unknown column 'country'"),
         ("roles", r"by: column 'roles' holds lists or dicts"),
-        ([], r"by must be a column name or a non-empty list"),
+        ([], r"by must name at least one column"),
         (["org", "org"], r"by names a column twice"),
         ("score", r"by: column 'score' has the name of a result column"),
     ],
@@ -145,6 +145,12 @@ def test_bad_by_is_a_config_error(by: object, message: str) -> None:
     people = [{"id": "a", "level": 1, "org": "x", "roles": ["mentee"], "score": 1}]
     with pytest.raises(pairwell.ConfigError, match=message):
         pairwell.match_groups(people, "mentoring", by)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("by", [3, ["org", 3], None])
+def test_by_of_the_wrong_type_is_a_type_error(by: object) -> None:
+    with pytest.raises(TypeError, match=r"by must be a column name or a list of column names"):
+        pairwell.match_groups([{"id": "a", "level": 1, "org": "x"}], "mentoring", by)  # type: ignore[arg-type]
 
 
 def test_native_codes_are_checked() -> None:

@@ -70,9 +70,11 @@ def request(program: str, by: By, config: ConfigLike) -> tuple[list[str], str | 
 
 def by_columns(by: By) -> list[str]:
     """``by`` as a list of column names, checked."""
-    columns = [by] if isinstance(by, str) else list(by)
-    if not columns or not all(isinstance(c, str) for c in columns):
-        raise ConfigError(f"by must be a column name or a non-empty list of column names, got {by!r}")
+    columns = [by] if isinstance(by, str) else list(by) if isinstance(by, (list, tuple)) else None
+    if columns is None or not all(isinstance(c, str) for c in columns):
+        raise TypeError(f"by must be a column name or a list of column names (str), got {by!r}")
+    if not columns:
+        raise ConfigError("by must name at least one column")
     if len(set(columns)) != len(columns):
         raise ConfigError(f"by names a column twice: {columns}")
     taken = [c for c in columns if c in COLUMN_TYPES]
@@ -232,6 +234,8 @@ def match_groups(people: PeopleLike, program: str, by: By, config: ConfigLike = 
     CohortError
         A bad record (naming the row or id and the field), or a group that is not a valid
         cohort (duplicate ids, unknown managers, manager cycles), naming the group.
+    TypeError
+        ``by`` that is not a column name or a list of them.
     """
     return match_read(people, program, *request(program, by, config))
 

@@ -23,7 +23,7 @@ const GIVERS: usize = 128;
 /// managers before their reports) each managed by the one before: everyone else keeps their
 /// manager, so they hang below the chain at every depth down to about `CHAIN + 5`.
 fn deep_chain(n: usize) -> Vec<Person> {
-    let mut people = sample_cohort(n, 0);
+    let mut people = sample_cohort(n, 0).expect("sample cohort");
     for i in 1..CHAIN.min(n) {
         people[i].manager = Some(people[i - 1].id.clone());
     }
@@ -80,7 +80,7 @@ fn pairs(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("scoring/pairs/{}", program.name()));
         group.sample_size(10).sampling_mode(SamplingMode::Flat);
         for n in [600, 6000, 20_000] {
-            let case = Case::new(sample_cohort(n, 0), program);
+            let case = Case::new(sample_cohort(n, 0).expect("sample cohort"), program);
             group.throughput(Throughput::Elements(case.pairs()));
             group.bench_with_input(BenchmarkId::from_parameter(n), &case, |b, case| b.iter(|| case.fill()));
         }
@@ -101,7 +101,9 @@ fn setup(c: &mut Criterion) {
     let mut group = c.benchmark_group("scoring/setup");
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
     let settings = Settings::resolve(Program::Mentoring, &Config::default()).unwrap();
-    for (name, people) in [("flat", sample_cohort(20_000, 0)), ("deep_chain", deep_chain(20_000))] {
+    for (name, people) in
+        [("flat", sample_cohort(20_000, 0).expect("sample cohort")), ("deep_chain", deep_chain(20_000))]
+    {
         let cohort = Cohort::new(people).unwrap();
         group.bench_with_input(BenchmarkId::new(name, 20_000), &cohort, |b, cohort| {
             b.iter(|| Scorer::new(cohort, &settings));

@@ -12,7 +12,8 @@ use pairwell_core::sample::sample_cohort;
 /// Cohorts of several sizes (one of a single person), interleaved row by row; ids repeat
 /// across cohorts, as they may in a real multi-tenant table.
 fn interleaved() -> (Vec<Vec<Person>>, Vec<Person>, Vec<usize>) {
-    let cohorts: Vec<Vec<Person>> = [40, 1, 120, 7, 60].iter().zip(0u64..).map(|(&n, s)| sample_cohort(n, s)).collect();
+    let cohorts: Vec<Vec<Person>> =
+        [40, 1, 120, 7, 60].iter().zip(0u64..).map(|(&n, s)| sample_cohort(n, s).unwrap()).collect();
     let (mut people, mut codes) = (Vec::new(), Vec::new());
     let longest = cohorts.iter().map(Vec::len).max().unwrap();
     for i in 0..longest {
