@@ -4,6 +4,9 @@ pairing optimal.
 - :func:`match` pairs people for a program and returns a :class:`MatchResult` (pairs, unmatched
   people and why, explanations, metrics, an optimality certificate); :func:`compare` sets it
   against greedy, random and stable matching; :func:`sample_cohort` makes test organisations.
+- :func:`match_groups` and :func:`compare_groups` do the same for many independent cohorts in
+  one table (one per customer, country...), in parallel; :mod:`pairwell.dask` and
+  :mod:`pairwell.spark` run them on a cluster.
 - :func:`linear_sum_assignment` and :func:`solve` are the exact assignment solver underneath
   (Hungarian family), a drop-in for ``scipy.optimize.linear_sum_assignment``;
   :func:`min_weight_full_bipartite_matching` is its sparse counterpart, a drop-in for
@@ -21,6 +24,7 @@ from pairwell._core import (
 )
 from pairwell.assignment import Assignment, linear_sum_assignment, solve, solve_batch
 from pairwell.compare import CompareTable, compare
+from pairwell.groups import GroupedMatch, compare_groups, match_groups
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
 from pairwell.sample import sample_cohort
@@ -34,13 +38,16 @@ __all__ = [
     "CompareTable",
     "ConfigError",
     "CostMatrixError",
+    "GroupedMatch",
     "InfeasibleError",
     "MatchResult",
     "PairwellError",
     "__version__",
     "compare",
+    "compare_groups",
     "linear_sum_assignment",
     "match",
+    "match_groups",
     "min_weight_full_bipartite_matching",
     "read_people",
     "sample_cohort",

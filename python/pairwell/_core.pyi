@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "_kuhn_munkres",
     "linear_sum_assignment",
+    "match_groups",
     "match_people",
     "near_field",
     "sample_cohort",
@@ -107,7 +108,7 @@ class People:
     """People read and checked by the engine's schema, in input order."""
 
     @staticmethod
-    def from_columns(columns: dict[str, Any], rows: int) -> People: ...
+    def from_columns(columns: dict[str, Any], rows: int, groups: list[int] | None = None) -> People: ...
     @staticmethod
     def from_records(records: Any) -> People: ...
     def __len__(self) -> int: ...
@@ -121,4 +122,11 @@ class People:
 
 def near_field(column: str) -> str | None: ...
 def match_people(people: People, program: str, config: dict[str, Any] | str | None = None) -> NativeMatchResult: ...
+def match_groups(
+    people: People,
+    codes: npt.NDArray[np.int64],
+    labels: list[str],
+    program: str,
+    config: dict[str, Any] | str | None = None,
+) -> list[NativeMatchResult]: ...
 def sample_cohort(n: int, seed: int = 0) -> dict[str, list[Any]]: ...

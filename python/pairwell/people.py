@@ -133,13 +133,16 @@ def _rename(names: list[str], columns: Mapping[str, str] | None) -> list[str]:
     return [columns.get(n, n) for n in names]
 
 
-def to_native(people: PeopleLike, columns: Mapping[str, str] | None = None) -> tuple[Any, pd.DataFrame | None, Any]:
+def to_native(
+    people: PeopleLike, columns: Mapping[str, str] | None = None, groups: Sequence[int] | None = None
+) -> tuple[Any, pd.DataFrame | None, Any]:
     """People in any accepted form as the engine's checked :class:`pairwell._core.People`.
 
     Returns ``(native, frame, source)``: ``frame`` is the input as a DataFrame when it already
     is one (else ``None``), ``source`` the table read (for extra columns). ``columns`` renames
-    input columns to fields first (``{"Employee ID": "id"}``). Raises :class:`CohortError` with
-    every problem in ``.problems``.
+    input columns to fields first (``{"Employee ID": "id"}``). ``groups`` (a DataFrame's only) is
+    a group code per row: ids then need only be unique within a group. Raises
+    :class:`CohortError` with every problem in ``.problems``.
     """
     if isinstance(people, (str, os.PathLike)):
         people = _read_file(Path(people))
@@ -153,7 +156,7 @@ def to_native(people: PeopleLike, columns: Mapping[str, str] | None = None) -> t
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
         data = {new: people[old].to_numpy() for old, new in zip(names, renamed) if new in FIELDS}
-        return _core.People.from_columns(data, len(people)), people, people
+        return _core.People.from_columns(data, len(people), groups), people, people
     if kind == "polars":
         names = list(people.columns)
         renamed = _rename(names, columns)

@@ -10,6 +10,7 @@
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
+//! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
 //! - [`rng`]: the seeded generator behind sample cohorts and the random baseline.
@@ -22,6 +23,7 @@ pub mod baselines;
 pub mod cancel;
 mod candidates;
 pub mod cohort;
+pub mod groups;
 pub mod matching;
 pub mod memory;
 pub mod metrics;

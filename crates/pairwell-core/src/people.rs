@@ -304,8 +304,8 @@ pub struct PeopleReader {
     /// Row in the input of each person kept.
     rows: Vec<usize>,
     problems: Problems,
-    /// Row of the first person with each id.
-    seen: HashMap<String, usize>,
+    /// Row of the first person with each id, by group (see [`PeopleReader::row_in`]).
+    seen: HashMap<(usize, String), usize>,
     warnings: Vec<String>,
     next_row: usize,
 }
@@ -333,6 +333,12 @@ impl PeopleReader {
 
     /// Reads the next row: every field checked, every problem recorded.
     pub fn row(&mut self, cells: Row) {
+        self.row_in(cells, 0);
+    }
+
+    /// [`row`](Self::row) for a table of independent cohorts: ids need only be unique within
+    /// `group`, and only a row that repeats one of its own group is dropped as a duplicate.
+    pub fn row_in(&mut self, cells: Row, group: usize) {
         let row = self.next_row;
         self.next_row += 1;
         let [id, level, skills, goals, expertise, target, manager, department, timezone, languages, roles, capacity] =
@@ -366,7 +372,7 @@ impl PeopleReader {
         // The checks that need no cell types (ranges, an empty id) are the cohort's own.
         check_person(&p, row, &mut self.problems);
         let Some(id) = id else { return };
-        match self.seen.get(&id) {
+        match self.seen.get(&(group, id.clone())) {
             Some(&first) => {
                 let earlier = self.rows.iter().position(|&r| r == first).map(|i| &self.people[i]);
                 if earlier == Some(&p) {
@@ -382,7 +388,7 @@ impl PeopleReader {
                 }
             }
             None => {
-                self.seen.insert(id, row);
+                self.seen.insert((group, id), row);
                 self.people.push(p);
                 self.rows.push(row);
             }

@@ -7,6 +7,7 @@
 
 mod compute;
 mod errors;
+mod groups;
 mod matching;
 mod people;
 mod sample;
@@ -23,6 +24,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sparse::register(m)?;
     matching::register(m)?;
     people::register(m)?;
+    groups::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

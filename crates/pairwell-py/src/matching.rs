@@ -43,15 +43,9 @@ fn config_from(config: Option<&Bound<'_, PyAny>>) -> PyResult<Config> {
     parsed.map_err(|e| Error::from(pairwell_core::matching::MatchError::from(e)).into())
 }
 
-/// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None.
-#[pyfunction]
-#[pyo3(signature = (people, program, config=None))]
-fn match_people(
-    py: Python<'_>,
-    people: &PyPeople,
-    program: &str,
-    config: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PyMatchResult> {
+/// The program and config of a request: a `ConfigError` for an unknown program or a bad
+/// config, a `DeprecationWarning` for a deprecated key.
+pub(crate) fn request(py: Python<'_>, program: &str, config: Option<&Bound<'_, PyAny>>) -> PyResult<(Program, Config)> {
     let program: Program = program
         .parse()
         .map_err(|e: pairwell_core::program::ConfigError| Error::from(pairwell_core::matching::MatchError::from(e)))?;
@@ -64,6 +58,19 @@ fn match_people(
             2,
         )?;
     }
+    Ok((program, config))
+}
+
+/// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None.
+#[pyfunction]
+#[pyo3(signature = (people, program, config=None))]
+fn match_people(
+    py: Python<'_>,
+    people: &PyPeople,
+    program: &str,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyMatchResult> {
+    let (program, config) = request(py, program, config)?;
     let people = people.0.clone();
     let result = compute::run(py, || core::match_read(people, program, &config))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))

@@ -130,9 +130,11 @@ pub(crate) struct PyPeople(pub(crate) People);
 #[pymethods]
 impl PyPeople {
     /// People from columns: `{field: list or array}`, every column `rows` long; absent fields
-    /// are missing in every row. Raises `CohortError` with every problem in `.problems`.
+    /// are missing in every row. With `groups` (a group code per row), ids need only be unique
+    /// within a group. Raises `CohortError` with every problem in `.problems`.
     #[staticmethod]
-    fn from_columns(columns: &Bound<'_, PyDict>, rows: usize) -> PyResult<Self> {
+    #[pyo3(signature = (columns, rows, groups=None))]
+    fn from_columns(columns: &Bound<'_, PyDict>, rows: usize, groups: Option<Vec<usize>>) -> PyResult<Self> {
         let mut lists: Vec<Option<Bound<'_, PyList>>> = Vec::with_capacity(FIELDS.len());
         for name in FIELDS {
             let list = match columns.get_item(name)? {
@@ -146,6 +148,9 @@ impl PyPeople {
             }
             lists.push(list);
         }
+        if groups.as_ref().is_some_and(|g| g.len() != rows) {
+            return Err(CohortError::new_err(format!("groups must give one code for each of the {rows} rows")));
+        }
         let mut reader = PeopleReader::with_capacity(rows);
         for i in 0..rows {
             let mut row: Row = Default::default();
@@ -154,7 +159,7 @@ impl PyPeople {
                     row[f] = cell(&l.get_item(i)?, f == core::field::SKILLS);
                 }
             }
-            reader.row(row);
+            reader.row_in(row, groups.as_ref().map_or(0, |g| g[i]));
         }
         finish(reader)
     }
