@@ -4,7 +4,7 @@
 //!
 //! Rules hold within a group only: each group is validated as a cohort of its own (ids need
 //! only be unique inside it, managers must be in it, `never` and `pin` ids must be in it). A
-//! group's result is exactly what [`match_read`](crate::matching::match_read) returns for that group's people alone, in
+//! group's result is exactly what [`match_read`] returns for that group's people alone, in
 //! their input order, so the results do not depend on the thread count.
 //!
 //! The caller's [cancellation token](crate::cancel) reaches every group: once it is cancelled,
