@@ -58,3 +58,30 @@ def test_the_sparse_result_does_not_depend_on_the_thread_count():
         run = subprocess.run([sys.executable, "-c", RUN], capture_output=True, text=True, env=env, check=True)
         outputs.append(json.loads(run.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+TABLES_OUT_OF_MEMORY = """
+import resource
+import pairwell
+
+result = pairwell.match(pairwell.sample_cohort(20000), "mentoring", {"solver": "sparse"})
+# The candidate graph never held the table of every pair; metrics build it, and cannot here.
+with open("/proc/self/status") as status:
+    mapped_kib = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+limit = (mapped_kib + 128 * 1024) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+try:
+    result.metrics
+except MemoryError as exc:
+    print("MemoryError", exc)
+print("total", result.total > 0)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and caps RLIMIT_AS")
+def test_tables_that_cannot_be_allocated_are_a_memory_error() -> None:
+    run = subprocess.run([sys.executable, "-c", TABLES_OUT_OF_MEMORY], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    first, last = run.stdout.splitlines()
+    assert first.startswith("MemoryError not enough memory: the ") and " pairs needs " in first, first
+    assert last == "total True"

@@ -24,6 +24,8 @@ use rayon::prelude::*;
 
 use crate::cancel::{Cancelled, Token};
 use crate::cohort::Cohort;
+use crate::matching::MatchError;
+use crate::memory;
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 
@@ -185,18 +187,22 @@ impl Pairs<'_> {
         self.scan_into(None)
     }
 
-    /// [`scan`](Self::scan), also filling the dense tables of every pair.
-    pub fn scan_with_tables(&self) -> Result<(Scan, Tables), Cancelled> {
+    /// [`scan`](Self::scan), also filling the dense tables of every pair, whose memory is
+    /// reserved first: an error naming the bytes when it cannot be had, never an abort.
+    pub fn scan_with_tables(&self) -> Result<(Scan, Tables), MatchError> {
         let shape = (self.givers.len(), self.receivers.len());
-        let mut scores = Array2::zeros(shape);
-        let mut gains = Array2::zeros(shape);
-        let mut rules = Array2::from_elem(shape, None);
+        let pairs = shape.0.checked_mul(shape.1).ok_or_else(|| {
+            memory::too_large::<f64>(shape.0 as u128 * shape.1 as u128, "the tables of every pair".into())
+        })?;
+        let what = |table: &'static str| move || format!("the {table} of {} x {} pairs", shape.0, shape.1);
+        let array = |v: Vec<f64>| Array2::from_shape_vec(shape, v).unwrap_or_default();
+        let mut scores = array(memory::filled(pairs, 0.0, what("scores"))?);
+        let mut gains = array(memory::filled(pairs, 0.0, what("giver gains"))?);
+        let mut problem = memory::reserve(pairs, what("solver's problem"))?;
+        let mut rules = Array2::from_shape_vec(shape, memory::filled(pairs, None, what("rules"))?).unwrap_or_default();
         let scan = self.scan_into(Some((&mut scores, &mut gains, &mut rules)))?;
-        let problem =
-            ndarray::Zip::from(&scores)
-                .and(&rules)
-                .map_collect(|&s, rule| if rule.is_none() { s } else { f64::NEG_INFINITY });
-        Ok((scan, Tables { scores, gains, rules, problem }))
+        problem.extend(scores.iter().zip(&rules).map(|(&s, rule)| if rule.is_none() { s } else { f64::NEG_INFINITY }));
+        Ok((scan, Tables { scores, gains, rules, problem: array(problem) }))
     }
 
     fn scan_into(&self, tables: Option<TablesMut<'_>>) -> Result<Scan, Cancelled> {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::cancel::Cancelled;
 use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
+use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Program, Settings, Solver};
 use crate::rules::{Rule, Rules};
@@ -76,6 +77,9 @@ pub enum MatchError {
     /// The caller cancelled the match (see [`crate::cancel`]).
     #[error(transparent)]
     Cancelled(#[from] Cancelled),
+    /// A table that grows with the cohort could not be allocated.
+    #[error(transparent)]
+    Memory(#[from] OutOfMemory),
     /// The sparse solver failed (it cannot on a valid candidate graph; kept so nothing is
     /// silently dropped).
     #[error(transparent)]
@@ -539,7 +543,7 @@ impl MatchResult {
 
     /// Every pair's score, gain and rule, and the dense problem: kept from a dense solve,
     /// built by one parallel pass on first need otherwise (memory: about 25 bytes a pair).
-    pub(crate) fn tables(&self) -> Result<&Tables, Cancelled> {
+    pub(crate) fn tables(&self) -> Result<&Tables, MatchError> {
         if let Some(t) = self.tables.get() {
             return Ok(t);
         }

@@ -18,9 +18,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::baselines::{self, Problem};
-use crate::cancel::Cancelled;
 use crate::candidates::Tables;
-use crate::matching::{MatchResult, Pair};
+use crate::matching::{MatchError, MatchResult, Pair};
 use crate::rules::Rule;
 
 /// A way of pairing people.
@@ -132,9 +131,9 @@ impl MatchResult {
     /// Metrics of the optimal matching.
     ///
     /// # Errors
-    /// [`Cancelled`] when the caller cancels building the tables of every pair (a sparse
-    /// result builds them on first need).
-    pub fn metrics(&self) -> Result<Metrics, Cancelled> {
+    /// [`MatchError::Cancelled`] or [`MatchError::Memory`] when the tables of every pair, which
+    /// a sparse result builds on first need, are cancelled or cannot be allocated.
+    pub fn metrics(&self) -> Result<Metrics, MatchError> {
         Ok(self.evaluate(self.tables()?, &self.solution.pairs(), self.solving_seconds))
     }
 
@@ -142,8 +141,8 @@ impl MatchResult {
     /// [`Method::ALL`] order. `seed` drives the random baseline.
     ///
     /// # Errors
-    /// [`Cancelled`] as for [`metrics`](Self::metrics).
-    pub fn compare(&self, seed: u64) -> Result<Vec<Comparison>, Cancelled> {
+    /// As for [`metrics`](Self::metrics).
+    pub fn compare(&self, seed: u64) -> Result<Vec<Comparison>, MatchError> {
         let tables = self.tables()?;
         let problem = self.baseline_problem(tables);
         let compared = Method::ALL

@@ -98,6 +98,7 @@ impl From<MatchError> for Error {
             MatchError::Solve(e) => e.into(),
             MatchError::Sparse(_) => Error(CostMatrixError::new_err(e.to_string())),
             MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(e.to_string())),
+            MatchError::Memory(e) => e.into(),
         }
     }
 }

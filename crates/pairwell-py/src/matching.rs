@@ -2,7 +2,7 @@
 //! a Python dict (read by serde, errors naming the key path) or TOML text; results leave as
 //! rows of Python values.
 
-use pairwell_core::matching::{self as core, Explanation, MatchError, MatchResult, Pair};
+use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
 use pairwell_core::score::COMPONENTS;
@@ -179,13 +179,13 @@ impl PyMatchResult {
 
     /// Metrics of the optimal matching, as a dict.
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let m = compute::run(py, || self.0.metrics())?.map_err(|e| Error::from(MatchError::from(e)))?;
+        let m = compute::run(py, || self.0.metrics())?.map_err(Error::from)?;
         metrics_dict(py, &m)
     }
 
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
     fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<MethodRow<'py>>> {
-        let rows = compute::run(py, || self.0.compare(seed))?.map_err(|e| Error::from(MatchError::from(e)))?;
+        let rows = compute::run(py, || self.0.compare(seed))?.map_err(Error::from)?;
         rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
     }
 
