@@ -9,7 +9,7 @@ use crate::compute;
 use crate::errors::Error;
 
 /// `(rows, cols, objective, row_duals, col_duals)` as numpy arrays and a float.
-type Solved<'py> = (
+pub(crate) type Solved<'py> = (
     Bound<'py, PyArray1<isize>>,
     Bound<'py, PyArray1<isize>>,
     f64,
@@ -29,7 +29,7 @@ fn indices(v: Vec<usize>) -> Vec<isize> {
     v.into_iter().map(|i| isize::try_from(i).unwrap_or(isize::MAX)).collect()
 }
 
-fn to_python(py: Python<'_>, a: Assignment) -> Solved<'_> {
+pub(crate) fn to_python(py: Python<'_>, a: Assignment) -> Solved<'_> {
     (
         indices(a.rows).into_pyarray(py),
         indices(a.cols).into_pyarray(py),

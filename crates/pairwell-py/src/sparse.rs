@@ -1,21 +1,13 @@
 //! Bindings of `pairwell_core::solve::sparse`.
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::PyReadonlyArray1;
 use pairwell_core::solve::sparse::{self as core, Csr, SparseError};
 use pairwell_core::solve::SolveOptions;
 use pyo3::prelude::*;
 
 use crate::compute;
 use crate::errors::{CostMatrixError, Error};
-
-/// `(rows, cols, objective, row_duals, col_duals)` as numpy arrays and a float.
-type Solved<'py> = (
-    Bound<'py, PyArray1<isize>>,
-    Bound<'py, PyArray1<isize>>,
-    f64,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-);
+use crate::solve::{to_python, Solved};
 
 fn to_py(e: SparseError) -> PyErr {
     match e {
@@ -55,14 +47,7 @@ fn solve_sparse<'py>(
         let csr = Csr { n_cols, indptr: &indptr, indices: &indices, costs: data };
         core::solve_sparse(&csr, &options).map_err(to_py)
     })??;
-    let index = |v: Vec<usize>| v.into_iter().map(|i| isize::try_from(i).unwrap_or(isize::MAX)).collect::<Vec<_>>();
-    Ok((
-        index(solved.rows).into_pyarray(py),
-        index(solved.cols).into_pyarray(py),
-        solved.objective,
-        solved.row_duals.into_pyarray(py),
-        solved.col_duals.into_pyarray(py),
-    ))
+    Ok(to_python(py, solved))
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

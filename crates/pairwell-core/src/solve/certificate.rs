@@ -66,9 +66,14 @@ pub enum CertificateError {
     Memory(#[from] OutOfMemory),
 }
 
-pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
+/// Checks that the capacities, duals and pairs of `a` fit an `n_rows × n_cols` problem.
+pub(super) fn check_shapes(
+    a: &Assignment,
+    n_rows: usize,
+    n_cols: usize,
+    options: &SolveOptions,
+) -> Result<(), CertificateError> {
     use CertificateError as E;
-    let (n_rows, n_cols) = cost.dim();
     if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
         return Err(E::Malformed(format!(
             "{n_rows} rows but capacities for {}",
@@ -77,13 +82,20 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
     }
     if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
         return Err(E::Malformed(format!(
-            "matrix {n_rows}x{n_cols}, {} row duals, {} column duals, {} rows and {} columns in pairs",
+            "{n_rows} rows and {n_cols} columns, {} row duals, {} column duals, {} rows and {} columns in pairs",
             a.row_duals.len(),
             a.col_duals.len(),
             a.rows.len(),
             a.cols.len()
         )));
     }
+    Ok(())
+}
+
+pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
+    use CertificateError as E;
+    let (n_rows, n_cols) = cost.dim();
+    check_shapes(a, n_rows, n_cols, options)?;
     if let Some(x) = a.row_duals.iter().chain(&a.col_duals).find(|x| !x.is_finite()) {
         return Err(E::Malformed(format!("potential {x} is not finite")));
     }

@@ -337,21 +337,7 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
     let (n_rows, arcs) = Graph::arcs_of(csr, options.maximize).map_err(|e| E::Malformed(e.to_string()))?;
     let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs);
     let n_cols = csr.n_cols;
-    if options.capacities.as_ref().is_some_and(|c| c.len() != n_rows) {
-        return Err(E::Malformed(format!(
-            "{n_rows} rows but capacities for {}",
-            options.capacities.as_ref().map_or(0, Vec::len)
-        )));
-    }
-    if a.row_duals.len() != n_rows || a.col_duals.len() != n_cols || a.rows.len() != a.cols.len() {
-        return Err(E::Malformed(format!(
-            "{n_rows} rows and {n_cols} columns, {} row duals, {} column duals, {} rows and {} columns in pairs",
-            a.row_duals.len(),
-            a.col_duals.len(),
-            a.rows.len(),
-            a.cols.len()
-        )));
-    }
+    super::certificate::check_shapes(a, n_rows, n_cols, options)?;
     let caps: Vec<usize> = match &options.capacities {
         Some(c) => c.iter().map(|&k| k.min(n_cols.saturating_add(1))).collect(),
         None => vec![1; n_rows],
