@@ -15,14 +15,14 @@ import time
 
 import dask
 import dask.dataframe as dd
+import numpy as np
 import pairwell
 import pairwell.dask
 import pandas as pd
 from distributed import Client, LocalCluster
 from pairwell import _core
 from pairwell.groups import request
-from pairwell.matching import engine_input
-from pairwell.people import _encode, to_engine_json
+from pairwell.people import to_native
 from solver_peers import machine
 
 
@@ -58,27 +58,29 @@ def main() -> None:
     pd.testing.assert_frame_equal(grouped.pairs.drop(columns="cohort"), expected.drop(columns="cohort"))
     print(f"match_groups: {together:.2f} s", flush=True)
 
-    # Where match_groups spends its time: reading the table in Python, and the native call;
-    # and the native part alone against a loop of native single-cohort calls.
-    _, text, fmt = request(args.program, "cohort", None)
+    # Where match_groups spends its time: reading the table, and the native call; and the
+    # native part alone against a loop of native single-cohort calls.
+    _, config = request(args.program, "cohort", None)
+    every_code = table["cohort"].to_numpy(dtype="int64")
     start = time.perf_counter()
-    read, payload = engine_input(table, args.program)
+    people_read, _, _ = to_native(table, groups=every_code.tolist())
     reading = time.perf_counter() - start
-    codes = read["cohort"].to_numpy(dtype="int64")
+    rows = np.asarray(people_read.rows(), dtype="int64")
+    codes = every_code[rows]
     start = time.perf_counter()
-    _core.match_groups(payload, codes, [str(i) for i in range(args.cohorts)], args.program, text, fmt)
+    _core.match_groups(people_read, codes, [str(i) for i in range(args.cohorts)], args.program, config)
     native = time.perf_counter() - start
-    payloads = [to_engine_json(rows) for _, rows in read.groupby("cohort")]
+    singles = [to_native(group)[0] for _, group in table.groupby("cohort")]
     start = time.perf_counter()
-    for one in payloads:
-        _core.match_people(one, args.program, text, fmt)
+    for one in singles:
+        _core.match_people(one, args.program, config)
     native_loop = time.perf_counter() - start
     print(
         f"  reading {reading:.2f} s, native call {native:.2f} s (loop of native calls {native_loop:.2f} s)", flush=True
     )
 
     # Dask takes list and dict fields in their CSV encoding (see pairwell.dask).
-    encoded = table.assign(**{c: table[c].map(_encode) for c in ("skills", "goals", "expertise", "languages", "roles")})
+    encoded = pd.DataFrame(people_read.text_columns()).assign(cohort=codes)
     start = time.perf_counter()
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     client = Client(cluster)
@@ -105,7 +107,7 @@ def main() -> None:
     notes = [
         f"Dask cluster start-up: {startup:.2f} s more; its overhead over `match_groups` is "
         f"{on_dask - together:+.2f} s (shuffle, pickling, two processes reading their share).",
-        f"`match_groups` split: {reading:.2f} s reading and checking the table in Python (serial, as in the loop), "
+        f"`match_groups` split: {reading:.2f} s reading and checking the table (serial, as in the loop), "
         f"{native:.2f} s in the native call; the native call alone is {native_loop / native:.2f}× a loop of "
         f"native single-cohort calls ({native_loop:.2f} s).",
         f"Projected throughput of `match_groups`: {rate:.1f} cohorts of {args.size} per second per core "
