@@ -28,9 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
-import platform
-import subprocess
 import sys
 import time
 import warnings
@@ -43,6 +40,7 @@ import scipy
 import scipy.sparse
 from ortools.graph.python import linear_sum_assignment as ortools_lsa
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching as scipy_matching
+from solver_peers import machine
 
 PEERS = ("pairwell", "ortools", "scipy", "lapmod")
 HEADER = (
@@ -109,17 +107,6 @@ RUNNERS: dict[str, Callable[[scipy.sparse.csr_array], float]] = {
     "scipy": run_scipy,
     "lapmod": run_lapmod,
 }
-
-
-def machine() -> str:
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        cpu = next(line.split(":", 1)[1].strip() for line in lscpu.splitlines() if line.startswith("Model name"))
-    except (OSError, subprocess.CalledProcessError, StopIteration):
-        cpu = platform.processor() or "unknown CPU"
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
-    )
 
 
 def main() -> None:
