@@ -92,6 +92,25 @@ pub(super) fn check_shapes(
     Ok(())
 }
 
+/// Counts pair `(i, j)` against row `i`'s capacity and column `j`'s one place.
+pub(super) fn take_place(
+    i: usize,
+    j: usize,
+    row_load: &mut [usize],
+    col_load: &mut [usize],
+    caps: &[usize],
+) -> Result<(), CertificateError> {
+    row_load[i] += 1;
+    col_load[j] += 1;
+    if row_load[i] > caps[i] {
+        return Err(CertificateError::Infeasible(format!("row {i} takes more than its capacity {}", caps[i])));
+    }
+    if col_load[j] > 1 {
+        return Err(CertificateError::Infeasible(format!("column {j} is used twice")));
+    }
+    Ok(())
+}
+
 pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptions) -> Result<(), CertificateError> {
     use CertificateError as E;
     let (n_rows, n_cols) = cost.dim();
@@ -128,14 +147,7 @@ pub(super) fn verify(a: &Assignment, cost: ArrayView2<f64>, options: &SolveOptio
         if !cost[[i, j]].is_finite() {
             return Err(E::Infeasible(format!("pair ({i}, {j}) is forbidden")));
         }
-        row_load[i] += 1;
-        col_load[j] += 1;
-        if row_load[i] > caps[i] {
-            return Err(E::Infeasible(format!("row {i} takes more than its capacity {}", caps[i])));
-        }
-        if col_load[j] > 1 {
-            return Err(E::Infeasible(format!("column {j} is used twice")));
-        }
+        take_place(i, j, &mut row_load, &mut col_load, &caps)?;
         let mag = c(i, j).abs() + u[i].abs() + v[j].abs();
         let reduced = c(i, j) - u[i] - v[j];
         if reduced.abs() > tolerance(mag) {

@@ -357,14 +357,7 @@ pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> R
             return Err(E::Malformed(format!("pair ({i}, {j}) outside {n_rows} rows and {n_cols} columns")));
         }
         let arc = g.find(i, j).ok_or_else(|| E::Infeasible(format!("pair ({i}, {j}) is not an arc")))?;
-        row_load[i] += 1;
-        col_load[j] += 1;
-        if row_load[i] > caps[i] {
-            return Err(E::Infeasible(format!("row {i} takes more than its capacity {}", caps[i])));
-        }
-        if col_load[j] > 1 {
-            return Err(E::Infeasible(format!("column {j} is used twice")));
-        }
+        super::certificate::take_place(i, j, &mut row_load, &mut col_load, &caps)?;
         let c = g.cost[arc];
         if !near(c, u[i] + v[j], c.abs() + u[i].abs() + v[j].abs()) {
             return Err(E::Slackness(format!("pair ({i}, {j}) has reduced cost {}, not 0", c - u[i] - v[j])));
