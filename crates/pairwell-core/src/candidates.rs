@@ -248,6 +248,7 @@ impl Pairs<'_> {
             receiver_counts: vec![[0; SLOTS]; n_r],
         };
         let people = self.cohort.people();
+        let keep_lists = rows.is_none();
         for (row, gi) in range.enumerate() {
             if token.is_cancelled() {
                 break;
@@ -263,7 +264,8 @@ impl Pairs<'_> {
                 let slot = rule.map_or(OPEN, |rule| rule as usize);
                 counts[slot] += 1;
                 part.receiver_counts[ri][slot] += 1;
-                if self.in_problem(gi, rule) {
+                // The candidate lists serve the sparse solve; a dense one reads the tables.
+                if keep_lists && self.in_problem(gi, rule) {
                     best.offer(pair.score, ri as u32);
                     part.receiver_best[ri].offer(pair.score, gi as u32);
                 }
@@ -280,8 +282,8 @@ impl Pairs<'_> {
     }
 
     /// The open pairs outside the graph that beat the duals `u` (givers) and `v` (receivers),
-    /// at most `per_receiver` for each receiver (the most violating), by receiver then giver.
-    /// `arcs[ri]` lists the givers already in the graph for receiver `ri`, sorted.
+    /// at most `per_receiver` for each receiver (the most violating), sorted by giver then
+    /// receiver. `arcs[gi]` lists the receivers already in the graph for giver `gi`, sorted.
     pub fn price(
         &self,
         scan: &Scan,
@@ -291,38 +293,52 @@ impl Pairs<'_> {
         per_receiver: usize,
     ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
         let token = Token::current();
-        // Givers by potential: a receiver only needs those below its own bound.
-        let mut order: Vec<u32> = (0..self.givers.len() as u32).filter(|&gi| self.room[gi as usize] > 0).collect();
-        order.sort_by(|&a, &b| u[a as usize].total_cmp(&u[b as usize]).then(a.cmp(&b)));
-        let sorted_u: Vec<f64> = order.iter().map(|&gi| u[gi as usize]).collect();
-        let giver_bound: Vec<f64> = scan.giver_best.iter().map(Best::bound).collect();
-        let found: Vec<Vec<(usize, usize, f64)>> = (0..self.receivers.len())
+        // Receivers by potential: a giver only needs those below its own bound.
+        let mut order: Vec<u32> =
+            (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
+        order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
+        let sorted_v: Vec<f64> = order.iter().map(|&ri| v[ri as usize]).collect();
+        let receiver_bound: Vec<f64> = scan.receiver_best.iter().map(Best::bound).collect();
+        // One giver per task, scored through its prepared row (built only if needed).
+        let found: Vec<Vec<(f64, usize, usize, f64)>> = (0..self.givers.len())
             .into_par_iter()
-            .map(|ri| {
-                let limit = scan.receiver_best[ri].bound() - v[ri];
-                if token.is_cancelled() || !self.receiver_free[ri] || limit.is_nan() || limit <= TOLERANCE {
+            .map(|gi| {
+                let limit = scan.giver_best[gi].bound() - u[gi];
+                if token.is_cancelled() || self.room[gi] == 0 || limit.is_nan() || limit <= TOLERANCE {
                     return Vec::new();
                 }
-                let reach = sorted_u.partition_point(|&x| x < limit - TOLERANCE);
+                let reach = sorted_v.partition_point(|&x| x < limit - TOLERANCE);
+                let mut giver = None;
                 let mut violating = Vec::new();
-                for &gi in &order[..reach] {
-                    let gi = gi as usize;
-                    if giver_bound[gi] - u[gi] - v[ri] <= TOLERANCE || arcs[ri].binary_search(&(gi as u32)).is_ok() {
+                for &ri in &order[..reach] {
+                    let ri = ri as usize;
+                    if receiver_bound[ri] - u[gi] - v[ri] <= TOLERANCE || arcs[gi].binary_search(&(ri as u32)).is_ok() {
                         continue;
                     }
-                    let (pair, rule) = self.pair(gi, ri);
+                    let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
+                    let pair = row.pair(self.receivers[ri]);
                     let excess = pair.score - u[gi] - v[ri];
-                    if rule.is_none() && excess > TOLERANCE {
-                        violating.push((excess, gi, pair.score));
+                    if excess > TOLERANCE && self.rule(gi, ri, &pair).is_none() {
+                        violating.push((excess, gi, ri, pair.score));
                     }
                 }
-                violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                violating.truncate(per_receiver);
-                violating.into_iter().map(|(_, gi, score)| (gi, ri, score)).collect()
+                violating
             })
             .collect();
         token.check()?;
-        Ok(found.into_iter().flatten().collect())
+        // The most violating pairs of each receiver, then back in giver order.
+        let mut all: Vec<(f64, usize, usize, f64)> = found.into_iter().flatten().collect();
+        all.sort_by(|a, b| a.2.cmp(&b.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
+        let mut kept = Vec::with_capacity(all.len());
+        let mut run = (usize::MAX, 0);
+        for (_, gi, ri, score) in all {
+            run = if run.0 == ri { (ri, run.1 + 1) } else { (ri, 1) };
+            if run.1 <= per_receiver {
+                kept.push((gi, ri, score));
+            }
+        }
+        kept.sort_by_key(|&(gi, ri, _)| (gi, ri));
+        Ok(kept)
     }
 
     /// The first open pair, if any, whose score exceeds `u[g] + v[r]` by more than the

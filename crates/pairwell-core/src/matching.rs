@@ -449,6 +449,18 @@ fn unmatched(
     out
 }
 
+/// The CSR arrays (`indptr`, `indices`, `costs`) of `arcs`, sorted by giver, over `n_givers` rows.
+fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
+    let mut indptr = vec![0usize; n_givers + 1];
+    for &(gi, _, _) in arcs {
+        indptr[gi as usize + 1] += 1;
+    }
+    for gi in 0..n_givers {
+        indptr[gi + 1] += indptr[gi];
+    }
+    (indptr, arcs.iter().map(|a| a.1 as usize).collect(), arcs.iter().map(|a| a.2).collect())
+}
+
 /// An arc of the candidate graph: giver, receiver (positions in the sides) and score.
 pub(crate) type Arc = (u32, u32, f64);
 
@@ -470,24 +482,16 @@ fn solve_on_candidates(
     arcs.sort_by_key(|a| (a.0, a.1));
     arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
     let n_givers = pairs.givers.len();
-    let mut indptr = vec![0usize; n_givers + 1];
-    for &(gi, _, _) in &arcs {
-        indptr[gi as usize + 1] += 1;
-    }
-    for gi in 0..n_givers {
-        indptr[gi + 1] += indptr[gi];
-    }
-    let indices: Vec<usize> = arcs.iter().map(|a| a.1 as usize).collect();
-    let costs: Vec<f64> = arcs.iter().map(|a| a.2).collect();
+    let (indptr, indices, costs) = csr_of(&arcs, n_givers);
     let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
-    let mut by_receiver: Vec<Vec<u32>> = vec![Vec::new(); pairs.receivers.len()];
+    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_givers];
     for &(gi, ri, _) in &arcs {
-        by_receiver[ri as usize].push(gi);
+        by_giver[gi as usize].push(ri);
     }
     loop {
         let solution = solver.solve()?;
-        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &by_receiver, pairs.k)?;
+        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &by_giver, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
@@ -496,9 +500,9 @@ fn solve_on_candidates(
         let mut cols = Vec::with_capacity(found.len());
         let mut costs = Vec::with_capacity(found.len());
         for &(gi, ri, score) in &found {
-            let list = &mut by_receiver[ri];
-            let at = list.partition_point(|&x| x < gi as u32);
-            list.insert(at, gi as u32);
+            let list = &mut by_giver[gi];
+            let at = list.partition_point(|&x| x < ri as u32);
+            list.insert(at, ri as u32);
             arcs.push((gi as u32, ri as u32, score));
             rows.push(gi);
             cols.push(ri);
@@ -618,15 +622,7 @@ impl MatchResult {
                 self.solution.verify(t.problem.view(), &self.options)?;
             }
             Solver::Sparse => {
-                let mut indptr = vec![0usize; self.givers.len() + 1];
-                for &(gi, _, _) in &self.arcs {
-                    indptr[gi as usize + 1] += 1;
-                }
-                for gi in 0..self.givers.len() {
-                    indptr[gi + 1] += indptr[gi];
-                }
-                let indices: Vec<usize> = self.arcs.iter().map(|a| a.1 as usize).collect();
-                let costs: Vec<f64> = self.arcs.iter().map(|a| a.2).collect();
+                let (indptr, indices, costs) = csr_of(&self.arcs, self.givers.len());
                 let csr = Csr { n_cols: self.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
                 verify_sparse(&self.solution, &csr, &self.options)?;
                 let (u, v) = (&self.solution.row_duals, &self.solution.col_duals);
