@@ -281,9 +281,9 @@ impl Pairs<'_> {
         part
     }
 
-    /// The open pairs outside the graph that beat the duals `u` (givers) and `v` (receivers),
-    /// at most `per_receiver` for each receiver (the most violating), sorted by giver then
-    /// receiver. `arcs[gi]` lists the receivers already in the graph for giver `gi`, sorted.
+    /// Open pairs outside the graph that beat the duals `u` (givers) and `v` (receivers): at
+    /// most `per_receiver` for each giver and for each receiver (the most violating), sorted by
+    /// giver then receiver; none exactly when no pair beats them. `arcs[gi]` lists the receivers already in the graph for giver `gi`, sorted.
     pub fn price(
         &self,
         scan: &Scan,
@@ -322,6 +322,10 @@ impl Pairs<'_> {
                         violating.push((excess, gi, ri, pair.score));
                     }
                 }
+                // Any violator proves the duals wrong; the giver's most violating are kept, so
+                // the round's memory stays proportional to the people, not to the pairs.
+                violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+                violating.truncate(per_receiver);
                 violating
             })
             .collect();
