@@ -91,6 +91,8 @@ def test_pictures(tmp_path):
     assert (tmp_path / "compare.png").stat().st_size > 1000
     # pyplot does not hold the figures, so a notebook draws each once: as the cell's value.
     assert isinstance(figure, matplotlib.figure.Figure) and matplotlib.pyplot.get_fignums() == []
+    # It draws itself where pyplot (and so IPython's figure formatter) was never loaded.
+    assert figure._repr_png_().startswith(b"\x89PNG")
     assert "<table" in table._repr_html_()
 
 

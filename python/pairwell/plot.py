@@ -3,6 +3,7 @@ optional extra: ``pip install pairwell[plot]``)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,13 +13,22 @@ __all__ = ["plot_pairs"]
 
 
 def _figure(**kwargs: Any) -> Any:
-    """A matplotlib figure that pyplot does not track: a notebook shows it once, as the value
-    of the cell, instead of once for pyplot's open figure and again for the returned one."""
+    """A matplotlib figure that pyplot does not track, so a notebook shows it once, as the value
+    of the cell (not once for pyplot's open figure and again for the returned one). It renders
+    itself as PNG, so it shows even where pyplot was never imported (which is what installs
+    IPython's figure formatter)."""
     try:
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError("plotting needs matplotlib, an optional extra: pip install 'pairwell[plot]'") from None
-    return Figure(**kwargs)
+
+    class ShownFigure(Figure):
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png")
+            return buffer.getvalue()
+
+    return ShownFigure(**kwargs)
 
 
 def plot_pairs(pairs_by_method: Mapping[str, pd.DataFrame], title: str = "") -> Any:
