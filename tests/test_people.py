@@ -307,3 +307,19 @@ def test_an_empty_side_gives_json_without_nan():
         result = pairwell.match([{"id": "m", "level": 6, "roles": ["mentor"]}], "mentoring")
     text = result.to_json()
     assert "NaN" not in text and json.loads(text)["metrics"]["mean_score"] is None
+
+
+def test_lists_and_dicts_printed_as_text_are_named():
+    # What dask's from_pandas makes of list and dict columns: their printed form, as text.
+    people = pairwell.sample_cohort(20, seed=1)
+    for column in ("skills", "goals", "expertise", "roles"):
+        people[column] = people[column].map(str)
+    with pytest.raises(pairwell.CohortError) as info:
+        pairwell.read_people(people)
+    fields = {p["field"] for p in info.value.problems}
+    assert {"skills", "roles"} <= fields and ({"goals", "expertise"} & fields)
+    assert "is a dict printed as text" in str(info.value)
+    assert all("'dataframe.convert-string'" in p["message"] for p in info.value.problems)
+    # A name in brackets alone is not a printed list.
+    named = pairwell.read_people([{"id": "a", "level": 1, "goals": "[beta] program;sql"}])
+    assert named["goals"].tolist() == [["[beta] program", "sql"]]

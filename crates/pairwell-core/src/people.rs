@@ -424,6 +424,21 @@ struct At<'a> {
     problems: &'a mut Problems,
 }
 
+/// Text that is a printed list or dict (`"['a', 'b']"`, `"{'python': 4}"`): what a list or
+/// dict becomes when a tool turns an object column into text (dask's `from_pandas` does).
+fn looks_like_repr(text: &str, open: char, close: char) -> bool {
+    let text = text.trim();
+    text.len() >= 2 && text.starts_with(open) && text.ends_with(close)
+}
+
+fn printed_container(text: &str, kind: &str, encoding: &str) -> String {
+    format!(
+        "is a {kind} printed as text ({}); give the {kind} itself or {encoding} (dask turns list and dict \
+         columns into text unless the config 'dataframe.convert-string' is False)",
+        quote(text)
+    )
+}
+
 impl At<'_> {
     fn bad(&mut self, field: &str, message: String) {
         self.problems.push(Problem { row: Some(self.row), id: self.id.clone(), field: Some(field.into()), message });
@@ -490,6 +505,10 @@ impl At<'_> {
     fn list(&mut self, cell: Cell, field: &str) -> Vec<String> {
         let items = match cell {
             c if c.is_missing() => return Vec::new(),
+            Cell::Str(s) if looks_like_repr(&s, '[', ']') => {
+                self.bad(field, printed_container(&s, "list", "'a;b;c'"));
+                return Vec::new();
+            }
             Cell::Str(s) => {
                 split_escaped(&s, ';').into_iter().map(|p| unescape(&p)).filter(|p| !p.trim().is_empty()).collect()
             }
@@ -536,6 +555,10 @@ impl At<'_> {
         let mut skills = BTreeMap::new();
         let entries: Vec<(String, Cell)> = match cell {
             c if c.is_missing() => return skills,
+            Cell::Str(s) if looks_like_repr(&s, '{', '}') => {
+                self.bad("skills", printed_container(&s, "dict", "'python:4;sql:3'"));
+                return skills;
+            }
             Cell::Str(s) => {
                 let mut entries = Vec::new();
                 for part in split_escaped(&s, ';') {
