@@ -44,7 +44,7 @@ impl Case {
     fn new(people: Vec<Person>, program: Program) -> Case {
         let settings = Settings::resolve(program, &Config::default()).unwrap();
         let cohort = Cohort::new(people).unwrap();
-        let scorer = Scorer::new(&cohort, &settings);
+        let scorer = Scorer::new(&cohort, &settings).unwrap();
         let side = |role| -> Vec<usize> {
             (0..cohort.people().len()).filter(|&i| cohort.people()[i].has_role(role)).collect()
         };
@@ -106,7 +106,7 @@ fn setup(c: &mut Criterion) {
     {
         let cohort = Cohort::new(people).unwrap();
         group.bench_with_input(BenchmarkId::new(name, 20_000), &cohort, |b, cohort| {
-            b.iter(|| Scorer::new(cohort, &settings));
+            b.iter(|| Scorer::new(cohort, &settings).unwrap());
         });
     }
     group.finish();
