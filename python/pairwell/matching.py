@@ -328,8 +328,9 @@ def match(
         ``window``, ``gap_bounds``, ``allow_same_department``, ``never``, ``pin``,
         ``min_score``, ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
         ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
-        case-folded) and ``unknown_manager`` (``"error"``, the default, or ``"ignore"``).
-        Unknown keys are errors.
+        case-folded), ``unknown_manager`` (``"error"``, the default, or ``"ignore"``),
+        ``solver``, ``candidates`` and ``criteria`` (custom criteria; see the README's
+        "Designing a program"). Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
 

@@ -6,7 +6,7 @@
 //! | `overlap` | the share of the receiver's list found in the giver's list | list, list |
 //! | `same` | 1 when the two values are equal | value, value |
 //! | `different` | 1 when the two values differ | value, value |
-//! | `closeness` | `1 − |g − r| / scale`, at least 0 (1 at equal, 0 at `scale` apart) | number, number |
+//! | `closeness` | `1 − abs(g − r) / scale`, at least 0 (1 at equal, 0 at `scale` apart) | number, number |
 //! | `contains` | 1 when the giver's value is in the receiver's list | value, list |
 //!
 //! Lists are list cells or text `a;b;c` (as the list fields); text is compared trimmed and
