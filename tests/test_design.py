@@ -97,6 +97,10 @@ def test_every_table_form_and_both_solvers_agree(design: Path) -> None:
     grouped = pairwell.match_groups(frame.assign(unit="a"), "mentoring", "unit", design)
     assert grouped.total == pytest.approx(reference.total)
     assert {"interests", "site", "tenure"} <= set(grouped.pairs.columns)
+    # A group where nobody has a value in a criterion's column still has the column.
+    blank = frame.assign(unit="b", id=frame.id + "b", site=None, interests=None, years=None)
+    both = pairwell.match_groups(pd.concat([frame.assign(unit="a"), blank]), "mentoring", "unit", design)
+    assert both.total == pytest.approx(reference.total)
 
 
 def test_hard_criteria_are_counted_in_unmatched_detail(design: Path) -> None:

@@ -245,40 +245,30 @@ fn number(i: usize) -> u32 {
 }
 
 impl Extras {
-    /// Reads every criterion's columns for everyone in `cohort`, and everyone's preferences.
+    /// Reads every criterion's columns for everyone in `cohort` (a column nobody has a value
+    /// in reads as missing for all: [`check_columns`] rejects unknown ones first), and
+    /// everyone's preferences.
     ///
     /// # Errors
-    /// [`ConfigError::Criterion`] (as a [`crate::matching::MatchError`]) for a column that no
-    /// one has a value in; a [`CohortError`] naming the row, id and column of every value a
-    /// criterion cannot read (a list where one value is wanted, text where a number is).
-    pub fn new(
-        cohort: &Cohort,
-        criteria: &[Criterion],
-        normalize: bool,
-    ) -> Result<Extras, crate::matching::MatchError> {
+    /// A [`CohortError`] naming the row, id and column of every value a criterion cannot read
+    /// (a list where one value is wanted, text where a number is).
+    pub fn new(cohort: &Cohort, criteria: &[Criterion], normalize: bool) -> Result<Extras, CohortError> {
         let people = cohort.people();
         let mut problems = Problems::default();
         let mut prepared = Vec::with_capacity(criteria.len());
         for c in criteria {
             let mut names = HashMap::new();
             let (g_shape, r_shape) = c.kind.reads();
-            let mut side = |column: &str, shape| -> Result<Column, ConfigError> {
-                if !people.iter().any(|p| has_column(p, column)) {
-                    return Err(ConfigError::Criterion {
-                        name: c.name.clone(),
-                        message: format!("column '{column}' is not in the people table (or has no values)"),
-                    });
-                }
-                Ok(read_column(cohort, column, shape, normalize, &c.name, &mut names, &mut problems))
-            };
-            let giver = side(&c.giver, g_shape)?;
+            let mut side =
+                |column: &str, shape| read_column(cohort, column, shape, normalize, &c.name, &mut names, &mut problems);
+            let giver = side(&c.giver, g_shape);
             // One column read the same way for both sides is read (and its problems found) once.
             let receiver =
-                if (&c.receiver, r_shape) == (&c.giver, g_shape) { giver.clone() } else { side(&c.receiver, r_shape)? };
+                if (&c.receiver, r_shape) == (&c.giver, g_shape) { giver.clone() } else { side(&c.receiver, r_shape) };
             prepared.push(Prepared { kind: c.kind, hard: c.hard, scale: c.scale, giver, receiver });
         }
         if !problems.is_empty() {
-            return Err(CohortError(problems).into());
+            return Err(CohortError(problems));
         }
         let mut extras = Extras { criteria: prepared, ..Extras::default() };
         if people.iter().any(|p| !p.preferences.is_empty()) {
@@ -402,9 +392,44 @@ impl Prepared {
     }
 }
 
-/// Whether `p` has a value in `column` (a schema field that criteria can read, or an extra one).
-fn has_column(p: &Person, column: &str) -> bool {
-    field_value(p, column).is_some()
+/// The schema fields a criterion can read.
+const READABLE: [&str; 11] = [
+    "id",
+    "level",
+    "goals",
+    "expertise",
+    "languages",
+    "target",
+    "manager",
+    "department",
+    "timezone",
+    "capacity",
+    "skills",
+];
+
+/// Checks that every criterion's columns exist: a [`READABLE`] field, one of `columns` (the
+/// table's columns outside the schema), or a key of someone's [`Person::extra`].
+///
+/// # Errors
+/// [`ConfigError::Criterion`] naming the first criterion with an unknown column.
+pub fn check_columns(criteria: &[Criterion], columns: &[String], people: &[Person]) -> Result<(), ConfigError> {
+    for c in criteria {
+        for column in [&c.giver, &c.receiver] {
+            let known = READABLE.contains(&column.as_str())
+                || columns.contains(column)
+                || people.iter().any(|p| p.extra.contains_key(column));
+            if !known {
+                return Err(ConfigError::Criterion {
+                    name: c.name.clone(),
+                    message: format!(
+                        "column '{column}' is not in the people table (criteria read extra columns and the fields {})",
+                        READABLE.join(", ")
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `p`'s value in `column`: the readable schema fields, else the extra columns.

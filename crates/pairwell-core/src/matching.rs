@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::cancel::Cancelled;
 use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
+use crate::criteria::check_columns;
 use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Program, Settings, Solver};
@@ -243,7 +244,8 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
 /// As [`match_people`].
 pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
-    let People { people, rows, mut warnings } = people;
+    let People { people, rows, mut warnings, columns } = people;
+    check_columns(&settings.criteria, &columns, &people)?;
     let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
     warnings.extend_from_slice(cohort.warnings());
     let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {

@@ -315,6 +315,8 @@ pub struct PeopleReader {
     /// Row of the first person with each id, by group (see [`PeopleReader::row_in`]).
     seen: HashMap<(usize, String), usize>,
     warnings: Vec<String>,
+    /// Names of the columns outside the schema, in the order first seen.
+    columns: Vec<String>,
     next_row: usize,
 }
 
@@ -327,6 +329,10 @@ pub struct People {
     pub rows: Vec<usize>,
     /// What was tolerated (exact duplicate rows).
     pub warnings: Vec<String>,
+    /// Names of the table's columns outside the schema (custom criteria may read them), even
+    /// those without a value in any row.
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// The cells of one row, in [`FIELDS`] order.
@@ -378,6 +384,11 @@ impl PeopleReader {
         p.languages = at.list(languages, "languages");
         p.roles = at.roles(roles);
         p.preferences = at.ids(preferences);
+        for (name, _) in &extra {
+            if !self.columns.contains(name) {
+                self.columns.push(name.clone());
+            }
+        }
         p.extra = extra.into_iter().filter(|(_, c)| !c.is_missing()).map(|(name, c)| (name, extra_value(c))).collect();
         if let Some(c) = at.number(capacity, "capacity") {
             if c.fract() == 0.0 && (0.0..=f64::from(MAX_CAPACITY)).contains(&c) {
@@ -429,7 +440,7 @@ impl PeopleReader {
             });
         }
         if problems.is_empty() {
-            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings })
+            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings, columns: self.columns })
         } else {
             Err(problems)
         }

@@ -65,8 +65,17 @@ impl Rule {
     #[must_use]
     pub fn slot(self) -> usize {
         match self {
+            Rule::NotOptedIn => 0,
+            Rule::SamePerson => 1,
+            Rule::ReportingChain => 2,
+            Rule::SeniorityGap => 3,
+            Rule::SameDepartment => 4,
+            Rule::Never => 5,
+            Rule::TimezoneGap => 6,
+            Rule::NoSharedLanguage => 7,
+            Rule::TakenByPin => 8,
+            Rule::BelowMinScore => 9,
             Rule::Criterion(i) => Rule::ALL.len() + usize::from(i),
-            fixed => Rule::ALL.iter().position(|&r| r == fixed).unwrap_or(0),
         }
     }
 
@@ -159,5 +168,19 @@ impl Rules {
         } else {
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_number_every_rule_once_in_order() {
+        for slot in 0..Rule::SLOTS {
+            assert_eq!(Rule::of_slot(slot).slot(), slot);
+        }
+        assert!(Rule::ALL.iter().enumerate().all(|(i, r)| r.slot() == i));
+        assert_eq!(Rule::of_slot(Rule::ALL.len() + 2), Rule::Criterion(2));
     }
 }

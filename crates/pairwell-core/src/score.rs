@@ -20,9 +20,8 @@ use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Cohort;
+use crate::cohort::{Cohort, CohortError};
 use crate::criteria::{CriterionValues, Extras};
-use crate::matching::MatchError;
 use crate::program::Settings;
 
 /// Names of the components, in the order of [`Components::to_array`].
@@ -219,8 +218,8 @@ impl Scorer {
     /// the reporting tree.
     ///
     /// # Errors
-    /// As [`Extras::new`]: a criterion whose column nobody has, or values it cannot read.
-    pub fn new(cohort: &Cohort, settings: &Settings) -> Result<Scorer, MatchError> {
+    /// As [`Extras::new`]: values a criterion cannot read, each named by row, id and column.
+    pub fn new(cohort: &Cohort, settings: &Settings) -> Result<Scorer, CohortError> {
         let extras = Extras::new(cohort, &settings.criteria, settings.normalize)?;
         let people = cohort.people();
         let n = people.len();

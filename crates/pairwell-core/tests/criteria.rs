@@ -346,3 +346,28 @@ fn preferences_score_as_specified() {
     let expected = (w.score.score / w.score.logistics + 0.2) / 1.2 * w.score.logistics;
     assert!((e.score.score - expected).abs() < 1e-12, "{} vs {expected}", e.score.score);
 }
+
+#[test]
+fn a_column_of_the_table_without_values_is_known_but_a_typo_is_not() {
+    use pairwell_core::matching::match_read;
+    use pairwell_core::people::{field, Cell, PeopleReader, Row};
+    let read = || {
+        let mut reader = PeopleReader::default();
+        for (id, level, role) in [("g", 6, "mentor"), ("r", 4, "mentee")] {
+            let mut row: Row = Default::default();
+            row[field::ID] = Cell::Str(id.into());
+            row[field::LEVEL] = Cell::Int(level);
+            row[field::ROLES] = Cell::Str(role.into());
+            reader.row_with(row, vec![("site".into(), Cell::Missing)], 0);
+        }
+        reader.finish().unwrap()
+    };
+    let people = read();
+    assert_eq!(people.columns, ["site"]);
+    let r =
+        match_read(people, Program::Mentoring, &config(&criterion("site", "same", "site", "site", ""), "")).unwrap();
+    assert_eq!(r.explain("g", "r").unwrap().score.criteria[0], 0.0);
+    let typo = config(&criterion("site", "same", "stie", "site", ""), "");
+    let e = match_read(read(), Program::Mentoring, &typo).unwrap_err();
+    assert!(e.to_string().contains("column 'stie' is not in the people table"), "{e}");
+}
