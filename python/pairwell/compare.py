@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from pairwell._core import ConfigError
-from pairwell.matching import PAIR_COLUMNS, ConfigLike, MatchResult, match
+from pairwell.matching import ConfigLike, MatchResult, match
 from pairwell.people import PeopleLike
 
 __all__ = ["METHODS", "METRIC_COLUMNS", "CompareTable", "compare", "compare_result"]
@@ -65,9 +65,10 @@ def compare_result(result: MatchResult, seed: int = 0) -> CompareTable:
     if not 0 <= seed < 2**64:
         raise ConfigError(f"seed must be a non-negative integer below 2**64, got {seed!r}")
     rows, pairs = [], {}
+    columns = result._native.pair_columns()
     for method, method_pairs, metrics in result._native.compare(int(seed)):
         rows.append({"method": method, **metrics})
-        pairs[method] = pd.DataFrame(method_pairs, columns=PAIR_COLUMNS)
+        pairs[method] = pd.DataFrame(method_pairs, columns=columns)
     table = CompareTable(rows, columns=["method", *METRIC_COLUMNS])
     table.pairs_by_method = pairs
     table.program = result.program

@@ -199,8 +199,14 @@ class GroupedMatch:
     @cached_property
     def pairs(self) -> pd.DataFrame:
         """Every group's pairs in one table: the ``by`` columns, then the columns of
-        :attr:`pairwell.MatchResult.pairs`; groups in order, each sorted by giver then receiver."""
-        return self._with_keys([n.pairs() for n in self._natives], PAIR_COLUMNS)
+        :attr:`pairwell.MatchResult.pairs`; groups in order, each sorted by giver then receiver.
+        A ``preference`` column is there when any group has one (0 in the groups without)."""
+        # Every group has the same criteria; `preference` only where someone gave preferences.
+        columns = max((n.pair_columns() for n in self._natives), key=len, default=PAIR_COLUMNS)
+        table = self._with_keys([n.pairs() for n in self._natives], columns)
+        if "preference" in columns:
+            table["preference"] = table["preference"].fillna(0.0)
+        return table
 
     @cached_property
     def unmatched(self) -> pd.DataFrame:

@@ -81,7 +81,9 @@ class MatchResult:
         ``"mentoring"``, ``"sponsoring"`` or ``"reverse_mentoring"``.
     pairs:
         DataFrame with columns ``giver``, ``receiver``, ``score``, the five components
-        (``skills``, ``seniority``, ``goals``, ``expertise``, ``reciprocity``), ``logistics``
+        (``skills``, ``seniority``, ``goals``, ``expertise``, ``reciprocity``), then
+        ``preference`` when anyone gave preferences (or config weighs it) and one column per
+        custom criterion (config ``[[criteria]]``, by ``name``), then ``logistics``
         (time-zone and language factor), ``timezone_gap``, ``shared_language``, ``gap`` (the
         seniority gap in the program's direction) and ``pinned``.
     unmatched:
@@ -113,7 +115,7 @@ class MatchResult:
         self._people = people
         self.seconds = seconds
         self.warnings: list[str] = native.warnings()
-        self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
+        self.pairs = pd.DataFrame(native.pairs(), columns=native.pair_columns())
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
         self.scoring_seconds, self.solving_seconds = native.timings()
         self._metrics: dict[str, Any] | None = None
@@ -206,8 +208,9 @@ class MatchResult:
     def explain(self, giver: str, receiver: str) -> dict[str, Any]:
         """Everything about giver → receiver.
 
-        Keys: ``score``, the five components, ``logistics``, ``timezone_gap``,
-        ``shared_language``, ``allowed``, ``rule`` (the rule that forbids the pair, else None),
+        Keys: ``score``, every component of :attr:`pairs` (custom criteria included),
+        ``logistics``, ``timezone_gap``, ``shared_language``, ``allowed``, ``rule`` (the rule that
+        forbids the pair, else None; a hard criterion by its name),
         ``matched``, and ``regret``: how much the optimal total drops if this pair is forced in
         (0 for a chosen pair, None for a forbidden one), computed exactly from the solver's dual
         potentials.
@@ -325,8 +328,9 @@ def match(
         ``window``, ``gap_bounds``, ``allow_same_department``, ``never``, ``pin``,
         ``min_score``, ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
         ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
-        case-folded) and ``unknown_manager`` (``"error"``, the default, or ``"ignore"``).
-        Unknown keys are errors.
+        case-folded), ``unknown_manager`` (``"error"``, the default, or ``"ignore"``),
+        ``solver``, ``candidates`` and ``criteria`` (custom criteria; see the README's
+        "Designing a program"). Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
 

@@ -19,6 +19,8 @@ languages   [str]                   (default ``[]``: no language constraint)
 roles       [str]                   opt-ins: mentor, mentee, sponsor, protege, reverse_mentor,
                                     reverse_mentee
 capacity    int >= 0                how many receivers a giver may take (default 1)
+preferences [str or int]            ids of the partners they would like, best first (either
+                                    side; unknown ids are warnings, not errors)
 =========== ======================= ===========================================================
 
 People may be a pandas DataFrame, a list of dicts, any object with ``__arrow_c_stream__``
@@ -26,7 +28,8 @@ People may be a pandas DataFrame, a list of dicts, any object with ``__arrow_c_s
 ending ``.csv``, ``.tsv``, ``.json``, ``.jsonl``/``.ndjson`` or ``.parquet``. In text cells a
 dict is written ``python:4;sql:3`` and a list ``a;b;c``, with ``\\`` escaping a ``;``, ``:`` or
 ``\\`` inside a name. Other columns are kept in the DataFrame (for :meth:`MatchResult.fairness`)
-but ignored by the engine.
+and reach the engine for custom criteria (config ``[[criteria]]``); a column no criterion reads
+is never checked.
 """
 
 from __future__ import annotations
@@ -155,19 +158,19 @@ def to_native(
             raise CohortError(f"people has duplicate column names: {', '.join(map(repr, dupes))}")
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
-        data = {new: people[old].to_numpy() for old, new in zip(names, renamed) if new in FIELDS}
+        data = {new: people[old].to_numpy() for old, new in zip(names, renamed)}
         return _core.People.from_columns(data, len(people), groups), people, people
     if kind == "polars":
         names = list(people.columns)
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
-        data = {new: people.get_column(old).to_list() for old, new in zip(names, renamed) if new in FIELDS}
+        data = {new: people.get_column(old).to_list() for old, new in zip(names, renamed)}
         return _core.People.from_columns(data, people.height), None, people
     if type(people).__module__.startswith("pyarrow"):
         data, rows, names = _columns_of_arrow(people)
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
-        data = {new: data[old] for old, new in zip(names, renamed) if new in FIELDS}
+        data = {new: data[old] for old, new in zip(names, renamed)}
         return _core.People.from_columns(data, rows), None, people
     if isinstance(people, Sequence) and not isinstance(people, (str, bytes)):
         if not all(isinstance(p, Mapping) for p in people):

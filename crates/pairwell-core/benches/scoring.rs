@@ -1,7 +1,8 @@
 //! Criterion benchmark of scoring: nanoseconds per giver → receiver pair on one core, score and
 //! hard rules together, the work the engine's fill loop does for every pair. Sample cohorts of a
-//! few sizes in all three programs, and a 20,000-person cohort hung under a reporting chain
-//! 2,000 deep (which must score as fast as the flat org). Criterion reports pairs per second
+//! few sizes in all three programs, a 20,000-person cohort hung under a reporting chain
+//! 2,000 deep (which must score as fast as the flat org), and mentoring with five custom
+//! criteria (one of each kind, one hard) and everyone ranking five partners (`criteria`). Criterion reports pairs per second
 //! (`thrpt`); ns per pair is 1,000 over its `Melem/s`.
 //!
 //! `cargo bench -p pairwell-core --bench scoring` (add `-- scoring/pairs/mentoring` to pick).
@@ -42,9 +43,13 @@ struct Case {
 
 impl Case {
     fn new(people: Vec<Person>, program: Program) -> Case {
-        let settings = Settings::resolve(program, &Config::default()).unwrap();
+        Case::with_config(people, program, &Config::default())
+    }
+
+    fn with_config(people: Vec<Person>, program: Program, config: &Config) -> Case {
+        let settings = Settings::resolve(program, config).unwrap();
         let cohort = Cohort::new(people).unwrap();
-        let scorer = Scorer::new(&cohort, &settings);
+        let scorer = Scorer::new(&cohort, &settings).unwrap();
         let side = |role| -> Vec<usize> {
             (0..cohort.people().len()).filter(|&i| cohort.people()[i].has_role(role)).collect()
         };
@@ -96,6 +101,65 @@ fn pairs(c: &mut Criterion) {
     group.finish();
 }
 
+/// One criterion of each kind, on fields every sample person has; `same` is hard.
+const CRITERIA: &str = r#"
+[[criteria]]
+name = "covers"
+kind = "overlap"
+giver = "expertise"
+receiver = "goals"
+weight = 0.3
+[[criteria]]
+name = "department"
+kind = "same"
+giver = "department"
+receiver = "department"
+weight = 0.1
+hard = true
+[[criteria]]
+name = "elsewhere"
+kind = "different"
+giver = "department"
+receiver = "target"
+weight = 0.1
+[[criteria]]
+name = "hours"
+kind = "closeness"
+giver = "timezone"
+receiver = "timezone"
+scale = 6
+weight = 0.1
+[[criteria]]
+name = "speaks"
+kind = "contains"
+giver = "department"
+receiver = "languages"
+weight = 0.1
+"#;
+
+/// `people` with everyone ranking five others, spread over the cohort.
+fn with_preferences(mut people: Vec<Person>) -> Vec<Person> {
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    for (i, p) in people.iter_mut().enumerate() {
+        p.preferences = (1..=5).map(|k| ids[(i + 97 * k) % ids.len()].clone()).collect();
+    }
+    people
+}
+
+/// Scoring with custom criteria and preferences against the same cohorts without them.
+fn criteria(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scoring/pairs/criteria");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat);
+    let config = Config::from_toml(CRITERIA).unwrap();
+    for n in [6000, 20_000] {
+        let people = with_preferences(sample_cohort(n, 0).expect("sample cohort"));
+        let case = Case::with_config(people, Program::Mentoring, &config);
+        group.throughput(Throughput::Elements(case.pairs()));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &case, |b, case| b.iter(|| case.fill()));
+    }
+    group.finish();
+}
+
 /// Preparing a scorer: interning names, and whatever the reporting chain costs up front.
 fn setup(c: &mut Criterion) {
     let mut group = c.benchmark_group("scoring/setup");
@@ -106,11 +170,11 @@ fn setup(c: &mut Criterion) {
     {
         let cohort = Cohort::new(people).unwrap();
         group.bench_with_input(BenchmarkId::new(name, 20_000), &cohort, |b, cohort| {
-            b.iter(|| Scorer::new(cohort, &settings));
+            b.iter(|| Scorer::new(cohort, &settings).unwrap());
         });
     }
     group.finish();
 }
 
-criterion_group!(benches, pairs, setup);
+criterion_group!(benches, pairs, criteria, setup);
 criterion_main!(benches);

@@ -29,8 +29,8 @@ use crate::memory;
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 
-/// Slots of [`Counts`]: one per rule (`Rule as usize`), then the open pairs.
-pub(crate) const SLOTS: usize = Rule::BelowMinScore as usize + 2;
+/// Slots of [`Counts`]: one per rule ([`Rule::slot`]), then the open pairs.
+pub(crate) const SLOTS: usize = Rule::SLOTS + 1;
 /// Slot of [`Counts`] that counts open pairs (allowed by every rule, pins included).
 pub(crate) const OPEN: usize = SLOTS - 1;
 /// How many of a person's partners each rule excludes, and how many are open.
@@ -261,7 +261,7 @@ impl Pairs<'_> {
             for (ri, &r) in self.receivers.iter().enumerate() {
                 let pair = giver.pair(r);
                 let rule = self.rule(gi, ri, &pair);
-                let slot = rule.map_or(OPEN, |rule| rule as usize);
+                let slot = rule.map_or(OPEN, Rule::slot);
                 counts[slot] += 1;
                 part.receiver_counts[ri][slot] += 1;
                 // The candidate lists serve the sparse solve; a dense one reads the tables.

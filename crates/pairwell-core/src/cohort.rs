@@ -50,6 +50,20 @@ impl Role {
     }
 }
 
+/// A value of a column outside the people schema, kept for custom criteria.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// A number.
+    Number(f64),
+    /// Text (a list when a criterion reads it as one: `a;b;c`, as in the list fields).
+    Text(String),
+    /// A list of text.
+    List(Vec<String>),
+    /// Something no criterion can read, described (`"a dict of 2"`).
+    Invalid(String),
+}
+
 fn one() -> u32 {
     1
 }
@@ -92,6 +106,12 @@ pub struct Person {
     /// How many receivers this person may take as a giver in one program.
     #[serde(default = "one")]
     pub capacity: u32,
+    /// Ids of the partners this person would like, best first (either side).
+    #[serde(default)]
+    pub preferences: Vec<String>,
+    /// Columns outside the schema, by name, for custom criteria (missing values left out).
+    #[serde(default)]
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl Person {
@@ -111,6 +131,8 @@ impl Person {
             languages: Vec::new(),
             roles: Vec::new(),
             capacity: 1,
+            preferences: Vec::new(),
+            extra: BTreeMap::new(),
         }
     }
 
@@ -179,7 +201,10 @@ pub struct Cohort {
     /// number of the people below them: `span[a].0..span[a].1` are the numbers of `a` and of
     /// everyone `a` manages, directly or not.
     span: Vec<(u32, u32)>,
-    /// What was tolerated on the way (unknown managers under `unknown_manager = "ignore"`).
+    /// Each person's row in the input (empty: the position).
+    rows: Vec<usize>,
+    /// What was tolerated on the way (unknown managers under `unknown_manager = "ignore"`,
+    /// unknown ids in preferences).
     warnings: Vec<String>,
 }
 
@@ -267,9 +292,21 @@ impl Cohort {
             });
             CohortError(p)
         })?;
+        // An unknown id in someone's preferences is worth knowing but stops nothing.
+        for (i, p) in people.iter().enumerate() {
+            for unknown in p.preferences.iter().filter(|id| !index.contains_key(id.as_str())) {
+                let problem = Problem {
+                    row: Some(row(i)),
+                    id: Some(p.id.clone()),
+                    field: Some("preferences".into()),
+                    message: format!("id '{unknown}' is not in the cohort and was ignored"),
+                };
+                warnings.push(problem.to_string());
+            }
+        }
         let people = if options.normalize { normalized(people) } else { people };
         let span = tree_order(&manager);
-        Ok(Cohort { people, index, manager, span, warnings })
+        Ok(Cohort { people, index, manager, span, rows: rows.to_vec(), warnings })
     }
 
     /// What was tolerated while building the cohort.
@@ -282,6 +319,12 @@ impl Cohort {
     #[must_use]
     pub fn people(&self) -> &[Person] {
         &self.people
+    }
+
+    /// The row in the input of the person at `a` (for messages).
+    #[must_use]
+    pub fn row(&self, a: usize) -> usize {
+        self.rows.get(a).copied().unwrap_or(a)
     }
 
     /// Position of the person with this id.

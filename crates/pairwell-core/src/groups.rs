@@ -66,12 +66,13 @@ pub fn match_groups(
     program: Program,
     config: &Config,
 ) -> Result<Vec<MatchResult>, GroupError> {
-    let People { people, rows, .. } = people;
+    let People { people, rows, columns, .. } = people;
     if people.len() != codes.len() {
         return Err(GroupError::Length { people: people.len(), codes: codes.len() });
     }
     let count = codes.iter().max().map_or(0, |&last| last + 1);
-    let mut groups: Vec<People> = vec![People::default(); count];
+    // Every group has every column, even one without a value in it.
+    let mut groups: Vec<People> = vec![People { columns, ..People::default() }; count];
     // Each person keeps their input row, so messages name the row of the whole table.
     for (i, (person, &code)) in people.into_iter().zip(codes).enumerate() {
         groups[code].people.push(person);

@@ -7,6 +7,7 @@
 //! - [`cohort`]: people records and the validated organisation they form.
 //! - [`program`]: the three programs, their presets and the config that overrides them.
 //! - [`score`]: the five score components of a giver → receiver pair.
+//! - [`criteria`]: custom criteria from columns of the people table, and preferences.
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
@@ -23,6 +24,7 @@ pub mod baselines;
 pub mod cancel;
 mod candidates;
 pub mod cohort;
+pub mod criteria;
 pub mod groups;
 pub mod matching;
 pub mod memory;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::cancel::Cancelled;
 use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
+use crate::criteria::check_columns;
 use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Program, Settings, Solver};
@@ -24,7 +25,8 @@ use crate::score::{PairScore, Scorer};
 use crate::solve::sparse::{verify_sparse, Csr, SparseError, SparseSolver};
 use crate::solve::{self, Assignment, CertificateError, SolveError, SolveOptions};
 
-/// Columns of the pairs table, in order.
+/// Columns of the pairs table, in order, without custom components (see
+/// [`MatchResult::pair_columns`]).
 pub const PAIR_COLUMNS: [&str; 13] = [
     "giver",
     "receiver",
@@ -242,7 +244,8 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
 /// As [`match_people`].
 pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
-    let People { people, rows, mut warnings } = people;
+    let People { people, rows, mut warnings, columns } = people;
+    check_columns(&settings.criteria, &columns, &people)?;
     let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
     warnings.extend_from_slice(cohort.warnings());
     let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
@@ -257,7 +260,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
     };
     let never = resolve("never", &settings.never)?;
     let pinned = resolve("pin", &settings.pin)?;
-    let scorer = Scorer::new(&cohort, &settings);
+    let scorer = Scorer::new(&cohort, &settings)?;
     let rules = Rules::new(never);
 
     let people = cohort.people();
@@ -283,6 +286,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
     let clock = Instant::now();
     let pins = place_pins(
         &cohort,
+        &settings,
         &givers,
         &receivers,
         |gi, ri| {
@@ -328,7 +332,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
             (scan, solution, arcs, scoring_seconds, clock.elapsed().as_secs_f64())
         }
     };
-    let unmatched = unmatched(people, &givers, &receivers, &scan, &pins, &solution);
+    let unmatched = unmatched(people, &settings, &givers, &receivers, &scan, &pins, &solution);
 
     let mut result = MatchResult {
         program,
@@ -362,6 +366,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
 /// and that no receiver is pinned twice and no giver beyond capacity.
 fn place_pins(
     cohort: &Cohort,
+    settings: &Settings,
     givers: &[usize],
     receivers: &[usize],
     rule: impl Fn(usize, usize) -> Option<Rule>,
@@ -383,7 +388,7 @@ fn place_pins(
             .position(|&x| x == r)
             .ok_or_else(|| fail("the receiver did not opt into the receiver role".into()))?;
         if let Some(rule) = rule(gi, ri) {
-            return Err(fail(format!("it breaks the rule {}", rule.name())));
+            return Err(fail(format!("it breaks the rule {}", rule.name_in(settings))));
         }
         if taken[ri] {
             return Err(fail("the receiver is pinned twice".into()));
@@ -401,6 +406,7 @@ fn place_pins(
 /// Every participant without a partner, with the reason, from the partners each rule excluded.
 fn unmatched(
     people: &[Person],
+    settings: &Settings,
     givers: &[usize],
     receivers: &[usize],
     scan: &Scan,
@@ -415,17 +421,18 @@ fn unmatched(
     }
     let explain = |id: &str, side, counts: &Counts| {
         // A pair a pin took is still an eligible one: someone else simply has it.
-        let open = (counts[OPEN] + counts[Rule::TakenByPin as usize]) as usize;
-        let excluded = Rule::ALL.into_iter().filter(|&rule| rule != Rule::TakenByPin && counts[rule as usize] > 0);
+        let open = (counts[OPEN] + counts[Rule::TakenByPin.slot()]) as usize;
+        let excluded =
+            (0..Rule::SLOTS).map(Rule::of_slot).filter(|&rule| rule != Rule::TakenByPin && counts[rule.slot()] > 0);
         let reason = if open > 0 {
             Reason::PartnersTaken
-        } else if counts[Rule::BelowMinScore as usize] > 0 {
+        } else if counts[Rule::BelowMinScore.slot()] > 0 {
             Reason::BelowMinScore
         } else {
             Reason::NoEligiblePartner
         };
         let mut detail: BTreeMap<String, usize> =
-            excluded.map(|rule| (rule.name().to_string(), counts[rule as usize] as usize)).collect();
+            excluded.map(|rule| (rule.name_in(settings).to_string(), counts[rule.slot()] as usize)).collect();
         if open > 0 {
             detail.insert("eligible".into(), open);
         }
@@ -641,6 +648,23 @@ impl MatchResult {
             });
         }
         Ok(())
+    }
+
+    /// The scorer of this run: its components' names and each pair's values in that order.
+    #[must_use]
+    pub fn scorer(&self) -> &Scorer {
+        &self.scorer
+    }
+
+    /// The columns of this run's pairs table: [`PAIR_COLUMNS`] with `preference` (when it
+    /// counts) and the custom criteria after the five built-in components.
+    #[must_use]
+    pub fn pair_columns(&self) -> Vec<&str> {
+        let components = self.scorer.component_names();
+        let mut columns = PAIR_COLUMNS[..3].to_vec();
+        columns.extend(components);
+        columns.extend_from_slice(&PAIR_COLUMNS[8..]);
+        columns
     }
 
     /// The validated cohort the result was computed on.

@@ -16,10 +16,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::{check_person, Person, Role};
+use crate::cohort::{check_person, Person, Role, Value};
 
 /// The fields of the people schema, in table order.
-pub const FIELDS: [&str; 12] = [
+pub const FIELDS: [&str; 13] = [
     "id",
     "level",
     "skills",
@@ -32,6 +32,7 @@ pub const FIELDS: [&str; 12] = [
     "languages",
     "roles",
     "capacity",
+    "preferences",
 ];
 
 /// Index of each field in [`FIELDS`], for bindings that fill a row in field order.
@@ -60,6 +61,8 @@ pub mod field {
     pub const ROLES: usize = 10;
     /// `capacity`
     pub const CAPACITY: usize = 11;
+    /// `preferences`
+    pub const PREFERENCES: usize = 12;
 }
 
 /// The most problems an error keeps; the rest are counted.
@@ -230,6 +233,11 @@ fn split_escaped(text: &str, sep: char) -> Vec<String> {
     parts
 }
 
+/// The items of a list cell written as text, `a;b;c`: unescaped, blank items left out.
+pub(crate) fn split_list(text: &str) -> Vec<String> {
+    split_escaped(text, ';').into_iter().map(|p| unescape(&p)).filter(|p| !p.trim().is_empty()).collect()
+}
+
 /// Removes the escapes of [`escape`].
 fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -307,6 +315,8 @@ pub struct PeopleReader {
     /// Row of the first person with each id, by group (see [`PeopleReader::row_in`]).
     seen: HashMap<(usize, String), usize>,
     warnings: Vec<String>,
+    /// Names of the columns outside the schema, in the order first seen.
+    columns: Vec<String>,
     next_row: usize,
 }
 
@@ -319,6 +329,10 @@ pub struct People {
     pub rows: Vec<usize>,
     /// What was tolerated (exact duplicate rows).
     pub warnings: Vec<String>,
+    /// Names of the table's columns outside the schema (custom criteria may read them), even
+    /// those without a value in any row.
+    #[serde(default)]
+    pub columns: Vec<String>,
 }
 
 /// The cells of one row, in [`FIELDS`] order.
@@ -339,9 +353,18 @@ impl PeopleReader {
     /// [`row`](Self::row) for a table of independent cohorts: ids need only be unique within
     /// `group`, and only a row that repeats one of its own group is dropped as a duplicate.
     pub fn row_in(&mut self, cells: Row, group: usize) {
+        self.row_with(cells, Vec::new(), group);
+    }
+
+    /// [`row_in`](Self::row_in) with the row's cells of columns outside the schema, `(column,
+    /// cell)`: kept in [`Person::extra`] for custom criteria (missing cells left out). Text,
+    /// numbers, booleans (as `true`/`false`) and lists of text are values; anything else is
+    /// kept as [`Value::Invalid`] and becomes a problem naming the row, id and column only
+    /// where a criterion reads that column, so an unused column never stops a match.
+    pub fn row_with(&mut self, cells: Row, extra: Vec<(String, Cell)>, group: usize) {
         let row = self.next_row;
         self.next_row += 1;
-        let [id, level, skills, goals, expertise, target, manager, department, timezone, languages, roles, capacity] =
+        let [id, level, skills, goals, expertise, target, manager, department, timezone, languages, roles, capacity, preferences] =
             cells;
         let mut at = At { row, id: None, problems: &mut self.problems };
         let id = at.id_text(id, "id");
@@ -360,6 +383,13 @@ impl PeopleReader {
         p.timezone = at.number(timezone, "timezone");
         p.languages = at.list(languages, "languages");
         p.roles = at.roles(roles);
+        p.preferences = at.ids(preferences);
+        for (name, _) in &extra {
+            if !self.columns.contains(name) {
+                self.columns.push(name.clone());
+            }
+        }
+        p.extra = extra.into_iter().filter(|(_, c)| !c.is_missing()).map(|(name, c)| (name, extra_value(c))).collect();
         if let Some(c) = at.number(capacity, "capacity") {
             if c.fract() == 0.0 && (0.0..=f64::from(MAX_CAPACITY)).contains(&c) {
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -410,10 +440,32 @@ impl PeopleReader {
             });
         }
         if problems.is_empty() {
-            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings })
+            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings, columns: self.columns })
         } else {
             Err(problems)
         }
+    }
+}
+
+/// A cell of a column outside the schema as a [`Value`] (`cell` is not missing).
+fn extra_value(cell: Cell) -> Value {
+    match cell {
+        Cell::Bool(b) => Value::Text(b.to_string()),
+        Cell::Int(i) => Value::Number(i as f64),
+        Cell::Float(x) => Value::Number(x),
+        Cell::Str(s) => Value::Text(s),
+        Cell::List(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Cell::Str(s) => texts.push(s),
+                    c if c.is_missing() => {}
+                    other => return Value::Invalid(format!("a list holding {}", other.describe())),
+                }
+            }
+            Value::List(texts)
+        }
+        other => Value::Invalid(other.describe()),
     }
 }
 
@@ -509,9 +561,7 @@ impl At<'_> {
                 self.bad(field, printed_container(&s, "list", "'a;b;c'"));
                 return Vec::new();
             }
-            Cell::Str(s) => {
-                split_escaped(&s, ';').into_iter().map(|p| unescape(&p)).filter(|p| !p.trim().is_empty()).collect()
-            }
+            Cell::Str(s) => split_list(&s),
             Cell::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -531,6 +581,23 @@ impl At<'_> {
             }
         };
         items
+    }
+
+    /// A list of ids (`a;b;c` in text): each text or a whole number.
+    fn ids(&mut self, cell: Cell) -> Vec<String> {
+        match cell {
+            Cell::List(items) => {
+                let mut ids = Vec::with_capacity(items.len());
+                for item in items.into_iter().filter(|c| !c.is_missing()) {
+                    match self.id_text(item, "preferences") {
+                        Some(id) => ids.push(id),
+                        None => return Vec::new(),
+                    }
+                }
+                ids
+            }
+            other => self.list(other, "preferences"),
+        }
     }
 
     fn roles(&mut self, cell: Cell) -> Vec<Role> {

@@ -20,6 +20,9 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{CohortOptions, Role, UnknownManager};
+use crate::criteria::{Criterion, CriterionConfig, MAX_CRITERIA};
+use crate::matching::PAIR_COLUMNS;
+use crate::rules::Rule;
 
 /// A workplace relationship pairwell can match for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -101,6 +104,7 @@ impl Program {
             require_shared_language: false,
             solver: Solver::Auto,
             candidates: 24,
+            criteria: Vec::new(),
         }
     }
 }
@@ -150,7 +154,12 @@ impl FromStr for Program {
     }
 }
 
-/// Weights of the five score components; the score is their weighted mean.
+/// The weight of `preference` when config gives none and someone in the cohort gave
+/// preferences (relative to the presets, whose five weights add up to 1).
+pub const PREFERENCE_WEIGHT: f64 = 0.2;
+
+/// Weights of the built-in score components; the score is the weighted mean of these and of
+/// the custom criteria.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
@@ -164,13 +173,27 @@ pub struct Weights {
     pub expertise: f64,
     /// The receiver can teach the giver something back.
     pub reciprocity: f64,
+    /// The two named each other in `preferences`: counts when config gives it
+    /// (`preference_given`), else only when someone in the cohort gave preferences.
+    pub preference: f64,
+    /// Whether config gave `weights.preference`.
+    pub preference_given: bool,
 }
 
 impl Weights {
-    /// Weights in component order: skills, seniority, goals, expertise, reciprocity.
+    /// Weights in component order: skills, seniority, goals, expertise, reciprocity;
+    /// `preference` at its default.
     #[must_use]
     pub const fn new(skills: f64, seniority: f64, goals: f64, expertise: f64, reciprocity: f64) -> Self {
-        Weights { skills, seniority, goals, expertise, reciprocity }
+        Weights {
+            skills,
+            seniority,
+            goals,
+            expertise,
+            reciprocity,
+            preference: PREFERENCE_WEIGHT,
+            preference_given: false,
+        }
     }
 
     /// The weights as an array in component order.
@@ -194,6 +217,8 @@ pub struct WeightsOverride {
     pub expertise: Option<f64>,
     /// See [`Weights::reciprocity`].
     pub reciprocity: Option<f64>,
+    /// See [`Weights::preference`].
+    pub preference: Option<f64>,
 }
 
 /// A `[giver, receiver]` pair of ids.
@@ -242,7 +267,8 @@ fn id_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<IdPair>
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// Component weights (keys `skills`, `seniority`, `goals`, `expertise`, `reciprocity`).
+    /// Component weights (keys `skills`, `seniority`, `goals`, `expertise`, `reciprocity`,
+    /// `preference`).
     pub weights: Option<WeightsOverride>,
     /// Preferred seniority gap `[low, high]` in levels (direction per program).
     pub window: Option<[f64; 2]>,
@@ -277,6 +303,8 @@ pub struct Config {
     /// How many best partners each person keeps in the sparse solver's candidate graph
     /// (default 24): a speed and memory trade-off; every value gives the same optimum.
     pub candidates: Option<usize>,
+    /// Custom criteria (`[[criteria]]` tables), at most [`MAX_CRITERIA`].
+    pub criteria: Option<Vec<CriterionConfig>>,
 }
 
 impl Config {
@@ -354,6 +382,14 @@ pub enum ConfigError {
         /// What was expected.
         expected: &'static str,
     },
+    /// A custom criterion that cannot be used.
+    #[error("criterion {name:?}: {message}")]
+    Criterion {
+        /// The criterion's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// A program's preset with a config applied: everything scoring and the rules need.
@@ -391,6 +427,8 @@ pub struct Settings {
     pub solver: Solver,
     /// Best partners per person in the candidate graph.
     pub candidates: usize,
+    /// Custom criteria, in config order.
+    pub criteria: Vec<Criterion>,
 }
 
 impl Settings {
@@ -409,11 +447,13 @@ impl Settings {
                 (&mut cur.goals, w.goals),
                 (&mut cur.expertise, w.expertise),
                 (&mut cur.reciprocity, w.reciprocity),
+                (&mut cur.preference, w.preference),
             ] {
                 if let Some(value) = new {
                     *slot = value;
                 }
             }
+            cur.preference_given = w.preference.is_some();
         }
         s.window = config.window.unwrap_or(s.window);
         s.gap_bounds = config.gap_bounds.unwrap_or(s.gap_bounds);
@@ -437,12 +477,30 @@ impl Settings {
         s.require_shared_language = config.require_shared_language.unwrap_or(s.require_shared_language);
         s.solver = config.solver.unwrap_or(s.solver);
         s.candidates = config.candidates.unwrap_or(s.candidates);
+        s.criteria = resolve_criteria(config.criteria.as_deref().unwrap_or_default())?;
         s.check()?;
         // Weights count only relative to each other: scaled so the largest is 1, a sum of
         // huge weights cannot overflow.
-        let largest = s.weights.to_array().into_iter().fold(0.0, f64::max);
+        let largest = s
+            .weights
+            .to_array()
+            .into_iter()
+            .chain([s.weights.preference])
+            .chain(s.criteria.iter().map(|c| c.weight))
+            .fold(0.0, f64::max);
         let [skills, seniority, goals, expertise, reciprocity] = s.weights.to_array().map(|w| w / largest);
-        s.weights = Weights { skills, seniority, goals, expertise, reciprocity };
+        s.weights = Weights {
+            skills,
+            seniority,
+            goals,
+            expertise,
+            reciprocity,
+            preference: s.weights.preference / largest,
+            preference_given: s.weights.preference_given,
+        };
+        for c in &mut s.criteria {
+            c.weight /= largest;
+        }
         Ok(s)
     }
 
@@ -455,17 +513,28 @@ impl Settings {
     fn check(&self) -> Result<(), ConfigError> {
         let out = |key, value: String, expected| Err(ConfigError::OutOfRange { key, value, expected });
         let w = self.weights.to_array();
-        for (key, value) in
-            ["weights.skills", "weights.seniority", "weights.goals", "weights.expertise", "weights.reciprocity"]
-                .into_iter()
-                .zip(w)
+        for (key, value) in [
+            "weights.skills",
+            "weights.seniority",
+            "weights.goals",
+            "weights.expertise",
+            "weights.reciprocity",
+            "weights.preference",
+        ]
+        .into_iter()
+        .zip(w.into_iter().chain([self.weights.preference]))
         {
             if !(value.is_finite() && value >= 0.0) {
                 return out(key, value.to_string(), "expected a finite number >= 0");
             }
         }
-        if w.iter().all(|&x| x <= 0.0) {
-            return out("weights", format!("{w:?}"), "expected at least one positive weight");
+        let given_preference = if self.weights.preference_given { self.weights.preference } else { 0.0 };
+        if w.iter().chain([&given_preference]).chain(self.criteria.iter().map(|c| &c.weight)).all(|&x| x <= 0.0) {
+            return out(
+                "weights",
+                format!("{w:?} (criteria {:?})", self.criteria.iter().map(|c| c.weight).collect::<Vec<_>>()),
+                "expected at least one positive weight among the components and criteria (they add up to 0)",
+            );
         }
         for (key, [lo, hi]) in [("window", self.window), ("gap_bounds", self.gap_bounds)] {
             if lo.is_nan() || hi.is_nan() || lo > hi {
@@ -491,4 +560,26 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Checks `[[criteria]]`: each one, at most [`MAX_CRITERIA`], names unique and distinct from
+/// every column of the pairs table (`preference` included) and every rule.
+fn resolve_criteria(criteria: &[CriterionConfig]) -> Result<Vec<Criterion>, ConfigError> {
+    if criteria.len() > MAX_CRITERIA {
+        return Err(ConfigError::Criterion {
+            name: criteria[MAX_CRITERIA].name.clone(),
+            message: format!("there are {} criteria; at most {MAX_CRITERIA} are supported", criteria.len()),
+        });
+    }
+    let mut taken: Vec<&str> = PAIR_COLUMNS.to_vec();
+    taken.extend(["preference", "eligible"]);
+    taken.extend(Rule::ALL.map(Rule::name));
+    let mut out: Vec<Criterion> = Vec::with_capacity(criteria.len());
+    for c in criteria {
+        if out.iter().any(|o| o.name == c.name) {
+            return Err(ConfigError::Criterion { name: c.name.clone(), message: "the name is used twice".into() });
+        }
+        out.push(Criterion::resolve(c, &taken)?);
+    }
+    Ok(out)
 }

@@ -2,13 +2,15 @@
 //!
 //! Always on: the same person, a pair inside one reporting chain (either manages the other,
 //! at any depth), a seniority gap outside the program's hard bounds. From config:
-//! `allow_same_department = false`, `never` pairs, `max_timezone_gap`, `require_shared_language`
-//! and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
+//! `allow_same_department = false`, `never` pairs, `max_timezone_gap`, `require_shared_language`,
+//! hard custom criteria (`hard = true`, shown by the criterion's name) and `min_score`. [`Rules::check`] names the first rule a pair breaks, in the order of
 //! [`Rule`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::Cohort;
+use crate::criteria::MAX_CRITERIA;
+use crate::program::Settings;
 use crate::score::{PairScore, Scorer};
 
 /// A reason a pair is not allowed.
@@ -31,6 +33,9 @@ pub enum Rule {
     TimezoneGap,
     /// No language in common and config requires one.
     NoSharedLanguage,
+    /// A hard custom criterion is 0: its index in config order (named by
+    /// [`Rule::name_in`]).
+    Criterion(u8),
     /// A pin already takes the receiver, or every slot of the giver.
     TakenByPin,
     /// Scores below config `min_score`.
@@ -38,7 +43,10 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// Every rule, in order.
+    /// How many slots [`Rule::slot`] uses: one per fixed rule, one per possible criterion.
+    pub const SLOTS: usize = Rule::ALL.len() + MAX_CRITERIA;
+
+    /// Every fixed rule (all but [`Rule::Criterion`]), in order.
     pub const ALL: [Rule; 10] = [
         Rule::NotOptedIn,
         Rule::SamePerson,
@@ -52,7 +60,46 @@ impl Rule {
         Rule::BelowMinScore,
     ];
 
-    /// The rule's name as tables and explanations show it (`reporting_chain`, ...).
+    /// A number below [`Rule::SLOTS`] for each rule, for counting: the fixed rules in
+    /// [`Rule::ALL`] order, then the criteria.
+    #[must_use]
+    pub fn slot(self) -> usize {
+        match self {
+            Rule::NotOptedIn => 0,
+            Rule::SamePerson => 1,
+            Rule::ReportingChain => 2,
+            Rule::SeniorityGap => 3,
+            Rule::SameDepartment => 4,
+            Rule::Never => 5,
+            Rule::TimezoneGap => 6,
+            Rule::NoSharedLanguage => 7,
+            Rule::TakenByPin => 8,
+            Rule::BelowMinScore => 9,
+            Rule::Criterion(i) => Rule::ALL.len() + usize::from(i),
+        }
+    }
+
+    /// The rule of slot `slot` (the inverse of [`Rule::slot`]).
+    #[must_use]
+    pub fn of_slot(slot: usize) -> Rule {
+        Rule::ALL
+            .get(slot)
+            .copied()
+            .unwrap_or_else(|| Rule::Criterion(u8::try_from(slot - Rule::ALL.len()).unwrap_or(u8::MAX)))
+    }
+
+    /// The rule's name as tables and explanations show it under `settings`: the criterion's
+    /// own name for a hard criterion, else [`Rule::name`].
+    #[must_use]
+    pub fn name_in(self, settings: &Settings) -> &str {
+        match self {
+            Rule::Criterion(i) => settings.criteria.get(usize::from(i)).map_or("criterion", |c| c.name.as_str()),
+            fixed => fixed.name(),
+        }
+    }
+
+    /// The rule's name as tables and explanations show it (`reporting_chain`, ...; a hard
+    /// criterion is `criterion` here, its own name in [`Rule::name_in`]).
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -64,6 +111,7 @@ impl Rule {
             Rule::Never => "never",
             Rule::TimezoneGap => "timezone_gap",
             Rule::NoSharedLanguage => "no_shared_language",
+            Rule::Criterion(_) => "criterion",
             Rule::TakenByPin => "taken_by_pin",
             Rule::BelowMinScore => "below_min_score",
         }
@@ -113,10 +161,26 @@ impl Rules {
             Some(Rule::TimezoneGap)
         } else if s.require_shared_language && !score.shared_language {
             Some(Rule::NoSharedLanguage)
+        } else if let Some(i) = scorer.broken_criterion(giver, receiver, score) {
+            Some(Rule::Criterion(u8::try_from(i).unwrap_or(u8::MAX)))
         } else if score.score < s.min_score {
             Some(Rule::BelowMinScore)
         } else {
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_number_every_rule_once_in_order() {
+        for slot in 0..Rule::SLOTS {
+            assert_eq!(Rule::of_slot(slot).slot(), slot);
+        }
+        assert!(Rule::ALL.iter().enumerate().all(|(i, r)| r.slot() == i));
+        assert_eq!(Rule::of_slot(Rule::ALL.len() + 2), Rule::Criterion(2));
     }
 }

@@ -279,6 +279,7 @@ fn person(rng: &mut Rng, id: String, d: &Draft, name: &impl Fn(usize) -> String)
         languages,
         roles,
         capacity,
+        ..Person::new("", 0.0)
     }
 }
 

@@ -9,7 +9,8 @@
 //! | `expertise` | the giver's expertise covers every goal of the receiver | covers none |
 //! | `reciprocity` | the receiver can teach the giver every goal of the giver's | nothing (or the giver has no goals) |
 //!
-//! `score = mean_w(components) × logistics`, where `logistics = (1 − timezone_weight · gap/12) ×
+//! Custom criteria and the `preference` component ([`crate::criteria`]) join the weighted mean:
+//! `score = mean_w(components, preference, criteria) × logistics`, where `logistics = (1 − timezone_weight · gap/12) ×
 //! (1 − language_weight if no shared language)`; with both weights at 0 the score is exactly the
 //! weighted mean. The matrix of every pair is filled in parallel, one giver per task.
 
@@ -19,7 +20,8 @@ use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::cohort::Cohort;
+use crate::cohort::{Cohort, CohortError};
+use crate::criteria::{CriterionValues, Extras};
 use crate::program::Settings;
 
 /// Names of the components, in the order of [`Components::to_array`].
@@ -64,6 +66,11 @@ pub struct PairScore {
     pub score: f64,
     /// The breakdown.
     pub components: Components,
+    /// The two named each other in `preferences` (0 when neither did; see
+    /// [`crate::criteria`]).
+    pub preference: f64,
+    /// The custom criteria, in config order (unused slots 0).
+    pub criteria: CriterionValues,
     /// Time-zone and language factor in `[0, 1]`.
     pub logistics: f64,
     /// Time-zone distance in hours (0 to 12; NaN when either time zone is unknown).
@@ -169,9 +176,14 @@ impl Sets {
 #[derive(Clone, Debug)]
 pub struct Scorer {
     settings: Settings,
-    /// `settings.weights` as an array, and its sum.
+    /// `settings.weights` as an array, and the sum of every weight that counts.
     weights: [f64; 5],
     weight_sum: f64,
+    /// Custom criteria and preferences.
+    extras: Extras,
+    /// Weight of `preference` (0 when it does not count) and of each criterion.
+    preference_weight: f64,
+    criterion_weights: CriterionValues,
     /// The program's gap sign.
     sign: f64,
     profiles: Vec<Profile>,
@@ -204,8 +216,11 @@ pub struct Scorer {
 impl Scorer {
     /// Prepares `cohort` for scoring under `settings`, in `O(n log n)` whatever the depth of
     /// the reporting tree.
-    #[must_use]
-    pub fn new(cohort: &Cohort, settings: &Settings) -> Scorer {
+    ///
+    /// # Errors
+    /// As [`Extras::new`]: values a criterion cannot read, each named by row, id and column.
+    pub fn new(cohort: &Cohort, settings: &Settings) -> Result<Scorer, CohortError> {
+        let extras = Extras::new(cohort, &settings.criteria, settings.normalize)?;
         let people = cohort.people();
         let n = people.len();
         let topic = numbering(people.iter().flat_map(|p| &p.goals).map(String::as_str));
@@ -283,10 +298,20 @@ impl Scorer {
         targets.sort_unstable();
         targets.dedup();
         let weights = settings.weights.to_array();
-        Scorer {
+        let w = &settings.weights;
+        let preference_weight = if w.preference_given || extras.has_preferences() { w.preference } else { 0.0 };
+        let mut criterion_weights = [0.0; crate::criteria::MAX_CRITERIA];
+        for (slot, c) in criterion_weights.iter_mut().zip(&settings.criteria) {
+            *slot = c.weight;
+        }
+        let weight_sum = weights.iter().sum::<f64>() + preference_weight + criterion_weights.iter().sum::<f64>();
+        Ok(Scorer {
             settings: settings.clone(),
             weights,
-            weight_sum: weights.iter().sum::<f64>(),
+            weight_sum,
+            extras,
+            preference_weight,
+            criterion_weights,
             sign: settings.program.gap_sign(),
             profiles,
             goals,
@@ -301,7 +326,40 @@ impl Scorer {
             members,
             member_start,
             targets,
+        })
+    }
+
+    /// The components every pair has, in order: [`COMPONENTS`], then `preference` when it
+    /// counts (someone gave preferences, or config weighs it), then the custom criteria.
+    #[must_use]
+    pub fn component_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = COMPONENTS.to_vec();
+        if self.shows_preference() {
+            names.push("preference");
         }
+        names.extend(self.settings.criteria.iter().map(|c| c.name.as_str()));
+        names
+    }
+
+    /// A pair's components in [`component_names`](Self::component_names) order.
+    #[must_use]
+    pub fn component_values(&self, score: &PairScore) -> Vec<f64> {
+        let mut values = score.components.to_array().to_vec();
+        if self.shows_preference() {
+            values.push(score.preference);
+        }
+        values.extend_from_slice(&score.criteria[..self.extras.criteria()]);
+        values
+    }
+
+    fn shows_preference(&self) -> bool {
+        self.extras.has_preferences() || self.settings.weights.preference_given
+    }
+
+    /// The first hard criterion (its index in config order) that forbids giver → receiver.
+    #[must_use]
+    pub fn broken_criterion(&self, giver: usize, receiver: usize, score: &PairScore) -> Option<usize> {
+        self.extras.broken(giver, receiver, &score.criteria)
     }
 
     /// The settings this scorer applies.
@@ -434,10 +492,19 @@ impl Scorer {
         let known_gap = if timezone_gap.is_nan() { 0.0 } else { timezone_gap };
         let logistics =
             (1.0 - s.timezone_weight * known_gap / 12.0) * if shared_language { 1.0 } else { 1.0 - s.language_weight };
-        let mean = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>() / self.weight_sum;
+        let preference = self.extras.preference(gi, receiver);
+        let criteria = self.extras.values(gi, receiver);
+        let mut sum = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>();
+        if self.extras.criteria() > 0 || self.preference_weight > 0.0 {
+            sum += preference * self.preference_weight
+                + criteria.iter().zip(self.criterion_weights).map(|(c, w)| c * w).sum::<f64>();
+        }
+        let mean = sum / self.weight_sum;
         PairScore {
             score: (mean * logistics).clamp(0.0, 1.0),
             components,
+            preference,
+            criteria,
             logistics,
             timezone_gap,
             shared_language,

@@ -210,6 +210,12 @@ fn broken_by(rule: Rule) -> (&'static str, &'static str, &'static str) {
         Rule::NoSharedLanguage => (r#"{"require_shared_language": true}"#, "boss", "far"),
         Rule::TakenByPin => (r#"{"pin": [["mid", "far"]]}"#, "boss", "far"),
         Rule::BelowMinScore => (r#"{"min_score": 0.99}"#, "mid", "far"),
+        Rule::Criterion(_) => (
+            r#"{"criteria": [{"name": "site", "kind": "same", "giver": "department", "receiver": "department",
+                "weight": 1, "hard": true}]}"#,
+            "mid",
+            "far",
+        ),
     }
 }
 
@@ -226,6 +232,7 @@ fn every_rule_forbids_its_pairs_and_only_its_own() {
         TimezoneGap,
         NoSharedLanguage,
         TakenByPin,
+        Criterion(0),
         BelowMinScore,
     ];
     for rule in all {
@@ -327,7 +334,7 @@ fn the_tested_config_keys_are_all_the_keys() {
 }
 
 /// For each config key, a config using it and the mentor `me` then gets (`skill` by default).
-const CONFIG_CASES: [(&str, &str, &str); 16] = [
+const CONFIG_CASES: [(&str, &str, &str); 17] = [
     ("weights", r#"{"weights": {"skills": 0.05}}"#, "teacher"),
     ("window", r#"{"window": [1, 1]}"#, "near"),
     ("gap_bounds", r#"{"gap_bounds": [1, 1]}"#, "near"),
@@ -350,6 +357,13 @@ const CONFIG_CASES: [(&str, &str, &str); 16] = [
     // The solver and its candidate lists change how the optimum is found, never which it is.
     ("solver", r#"{"solver": "sparse"}"#, "skill"),
     ("candidates", r#"{"solver": "sparse", "candidates": 1}"#, "skill"),
+    // One level apart scores 0.5 on it, two levels 0: outweighs the rest for `near`.
+    (
+        "criteria",
+        r#"{"criteria": [{"name": "close", "kind": "closeness", "giver": "level", "receiver": "level",
+            "scale": 2, "weight": 5}]}"#,
+        "near",
+    ),
 ];
 
 #[test]

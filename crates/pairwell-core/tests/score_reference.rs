@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use pairwell_core::cohort::{Cohort, Person, Role};
+use pairwell_core::criteria::MAX_CRITERIA;
 use pairwell_core::program::{Program, Settings, Weights};
 use pairwell_core::rng::Rng;
 use pairwell_core::rules::{Rule, Rules};
@@ -170,6 +171,8 @@ impl Reference {
         PairScore {
             score: (mean * logistics).clamp(0.0, 1.0),
             components,
+            preference: 0.0,
+            criteria: [0.0; MAX_CRITERIA],
             logistics,
             timezone_gap,
             shared_language,
@@ -320,7 +323,7 @@ fn same_as_reference(
     never: &[(usize, usize)],
 ) -> usize {
     let cohort = Cohort::new(people).unwrap();
-    let scorer = Scorer::new(&cohort, settings);
+    let scorer = Scorer::new(&cohort, settings).unwrap();
     let reference = Reference::new(&cohort, settings);
     let rules = Rules::new(never.iter().copied());
     let mut rows: HashMap<usize, _> = HashMap::new();

@@ -5,7 +5,7 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
-use pairwell_core::score::COMPONENTS;
+use pairwell_core::score::{PairScore, Scorer};
 use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -76,11 +76,12 @@ fn match_people(
     Ok(PyMatchResult(result))
 }
 
-/// Puts the score fields of a pair or explanation into `dict`.
-fn score_fields(dict: &Bound<'_, PyDict>, score: &pairwell_core::score::PairScore) -> PyResult<()> {
+/// Puts the score fields of a pair or explanation into `dict`: every component of `scorer`'s,
+/// custom criteria included.
+fn score_fields(dict: &Bound<'_, PyDict>, scorer: &Scorer, score: &PairScore) -> PyResult<()> {
     dict.set_item("score", score.score)?;
-    for (name, value) in COMPONENTS.iter().zip(score.components.to_array()) {
-        dict.set_item(*name, value)?;
+    for (name, value) in scorer.component_names().into_iter().zip(scorer.component_values(score)) {
+        dict.set_item(name, value)?;
     }
     dict.set_item("logistics", score.logistics)?;
     dict.set_item("timezone_gap", score.timezone_gap)?;
@@ -104,11 +105,11 @@ fn records<'py, T>(
         .collect()
 }
 
-fn pair_records<'py>(py: Python<'py>, pairs: &[Pair]) -> PyResult<Vec<Bound<'py, PyDict>>> {
+fn pair_records<'py>(py: Python<'py>, scorer: &Scorer, pairs: &[Pair]) -> PyResult<Vec<Bound<'py, PyDict>>> {
     records(py, pairs, |d, p: &Pair| {
         d.set_item("giver", &p.giver)?;
         d.set_item("receiver", &p.receiver)?;
-        score_fields(d, &p.score)?;
+        score_fields(d, scorer, &p.score)?;
         d.set_item("pinned", p.pinned)
     })
 }
@@ -163,7 +164,13 @@ impl PyMatchResult {
 
     /// The pairs, one dict per pair.
     fn pairs<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        pair_records(py, &self.0.pairs)
+        pair_records(py, self.0.scorer(), &self.0.pairs)
+    }
+
+    /// The columns of the pairs table: `PAIR_COLUMNS` with `preference` (when it counts) and
+    /// the custom criteria after the built-in components.
+    fn pair_columns(&self) -> Vec<String> {
+        self.0.pair_columns().into_iter().map(str::to_string).collect()
     }
 
     /// Ids of the givers and of the receivers who took part.
@@ -186,7 +193,10 @@ impl PyMatchResult {
     /// `(method, pairs, metrics)` for the optimum and each baseline; `seed` drives `random`.
     fn compare<'py>(&self, py: Python<'py>, seed: u64) -> PyResult<Vec<MethodRow<'py>>> {
         let rows = compute::run(py, || self.0.compare(seed))?.map_err(Error::from)?;
-        rows.iter().map(|c| Ok((c.method.name(), pair_records(py, &c.pairs)?, metrics_dict(py, &c.metrics)?))).collect()
+        let scorer = self.0.scorer();
+        rows.iter()
+            .map(|c| Ok((c.method.name(), pair_records(py, scorer, &c.pairs)?, metrics_dict(py, &c.metrics)?)))
+            .collect()
     }
 
     /// The unmatched participants, one dict each.
@@ -205,9 +215,9 @@ impl PyMatchResult {
         let d = PyDict::new(py);
         d.set_item("giver", e.giver)?;
         d.set_item("receiver", e.receiver)?;
-        score_fields(&d, &e.score)?;
+        score_fields(&d, self.0.scorer(), &e.score)?;
         d.set_item("allowed", e.allowed)?;
-        d.set_item("rule", e.rule.map(|r| r.name()))?;
+        d.set_item("rule", e.rule.map(|r| r.name_in(&self.0.settings)))?;
         d.set_item("matched", e.matched)?;
         d.set_item("regret", e.regret)?;
         Ok(d)

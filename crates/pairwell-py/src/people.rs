@@ -151,6 +151,21 @@ impl PyPeople {
         if groups.as_ref().is_some_and(|g| g.len() != rows) {
             return Err(CohortError::new_err(format!("groups must give one code for each of the {rows} rows")));
         }
+        // Columns outside the schema travel along for custom criteria.
+        let mut extra: Vec<(String, Bound<'_, PyList>)> = Vec::new();
+        for (name, column) in columns.iter() {
+            let Ok(name) = name.extract::<String>() else { continue };
+            if !FIELDS.contains(&name.as_str()) {
+                let list = column_list(&column)?;
+                if list.len() != rows {
+                    return Err(CohortError::new_err(format!(
+                        "column '{name}' has {} rows, expected {rows}",
+                        list.len()
+                    )));
+                }
+                extra.push((name, list));
+            }
+        }
         let mut reader = PeopleReader::with_capacity(rows);
         for i in 0..rows {
             let mut row: Row = Default::default();
@@ -159,7 +174,11 @@ impl PyPeople {
                     row[f] = cell(&l.get_item(i)?, f == core::field::SKILLS);
                 }
             }
-            reader.row_in(row, groups.as_ref().map_or(0, |g| g[i]));
+            let cells = extra
+                .iter()
+                .map(|(name, l)| Ok((name.clone(), cell(&l.get_item(i)?, false))))
+                .collect::<PyResult<_>>()?;
+            reader.row_with(row, cells, groups.as_ref().map_or(0, |g| g[i]));
         }
         finish(reader)
     }
@@ -177,12 +196,15 @@ impl PyPeople {
                 )));
             };
             let mut row: Row = Default::default();
-            for (f, name) in FIELDS.iter().enumerate() {
-                if let Some(value) = record.get_item(name)? {
-                    row[f] = cell(&value, f == core::field::SKILLS);
+            let mut extra = Vec::new();
+            for (key, value) in record.iter() {
+                let Ok(name) = key.extract::<String>() else { continue };
+                match FIELDS.iter().position(|&f| f == name) {
+                    Some(f) => row[f] = cell(&value, f == core::field::SKILLS),
+                    None => extra.push((name, cell(&value, false))),
                 }
             }
-            reader.row(row);
+            reader.row_with(row, extra, 0);
         }
         finish(reader)
     }
@@ -225,6 +247,7 @@ impl PyPeople {
         d.set_item("languages", col(&|p| core::encode_list(&p.languages)))?;
         d.set_item("roles", col(&|p| p.roles.iter().map(|r| r.name()).collect::<Vec<_>>().join(";")))?;
         d.set_item("capacity", col(&|p| p.capacity.to_string()))?;
+        d.set_item("preferences", col(&|p| core::encode_list(&p.preferences)))?;
         Ok(d)
     }
 

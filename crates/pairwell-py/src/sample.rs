@@ -112,6 +112,7 @@ pub(crate) fn people_columns<'py>(py: Python<'py>, people: &[Person]) -> PyResul
         Ok(PyList::new(py, roles)?.into_any())
     })?;
     c.column("capacity", |_, p| Ok(p.capacity.into_pyobject(py)?.into_any()))?;
+    c.column("preferences", |c, p| c.list(&p.preferences))?;
     Ok(c.columns)
 }
 
