@@ -91,7 +91,12 @@ class MatchResult:
         and ``detail`` (how many partners each rule excluded).
     total:
         Sum of pair scores: the maximum over every matching that keeps the rules and
-        capacities (:meth:`verify` proves it).
+        capacities (:meth:`verify` proves it); under config ``objective = "participation"``,
+        the maximum over the matchings that match the most receivers.
+    solver_total:
+        What the solver maximised: the pair scores plus the bonuses of the objective (equal to
+        :attr:`total` under the default ``objective = "score"``). :meth:`verify` proves it, and
+        :meth:`explain`'s ``regret`` is measured in it.
     solver:
         ``"dense"`` (every pair in one matrix) or ``"sparse"`` (a candidate graph of each
         person's best partners, completed by pricing every other pair against its duals); config
@@ -109,6 +114,7 @@ class MatchResult:
         self._inputs = inputs  # (native people, source table, columns, config): for pickling, .people
         self.program: str = native.program
         self.total: float = native.total
+        self.solver_total: float = native.solver_total
         self.solver: str = native.solver
         self._people = people
         self.seconds = seconds
@@ -325,7 +331,9 @@ def match(
         ``window``, ``gap_bounds``, ``allow_same_department``, ``never``, ``pin``,
         ``min_score``, ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
         ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
-        case-folded) and ``unknown_manager`` (``"error"``, the default, or ``"ignore"``).
+        case-folded), ``unknown_manager`` (``"error"``, the default, or ``"ignore"``) and
+        ``objective`` (``"score"``, the default: the largest total score; ``"participation"``:
+        the most receivers matched, then the largest total score).
         Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.

@@ -14,11 +14,11 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::cancel::Cancelled;
-use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
+use crate::candidates::{Bonus, Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::memory::OutOfMemory;
 use crate::people::People;
-use crate::program::{Config, ConfigError, Program, Settings, Solver};
+use crate::program::{Config, ConfigError, Objective, Program, Settings, Solver};
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 use crate::solve::sparse::{verify_sparse, Csr, SparseError, SparseSolver};
@@ -179,7 +179,7 @@ pub struct Explanation {
     /// Whether the matching contains it.
     pub matched: bool,
     /// How much the optimal total drops if this pair is forced in (0 when matched; `None`
-    /// when a rule forbids it).
+    /// when a rule forbids it), in the solver's weights (see [`MatchResult::solver_total`]).
     pub regret: Option<f64>,
 }
 
@@ -194,8 +194,12 @@ pub struct MatchResult {
     pub pairs: Vec<Pair>,
     /// Participants without a partner, givers first, each sorted by id.
     pub unmatched: Vec<Unmatched>,
-    /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities.
+    /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities
+    /// (under the `participation` objective, over those that match the most receivers).
     pub total: f64,
+    /// What the solver maximised: the sum of the pairs' weights (score plus the participation
+    /// bonus). Equals `total` when no bonus applies.
+    pub solver_total: f64,
     /// What was tolerated or is worth knowing: unknown managers ignored, a side nobody opted
     /// into, exact duplicate rows dropped.
     pub warnings: Vec<String>,
@@ -219,6 +223,8 @@ pub struct MatchResult {
     pub(crate) solution: Assignment,
     /// Giver and receiver of each pin (positions in `givers`, `receivers`).
     pub(crate) pins: Vec<(usize, usize)>,
+    /// What the solver adds to each open pair's score.
+    pub(crate) bonus: Bonus,
     /// The sparse solver's final arcs `(giver, receiver, score)`, sorted (empty when dense).
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
@@ -298,6 +304,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         receiver_free[ri] = false;
     }
     let options = SolveOptions { maximize: true, capacities: Some(room.clone()), allow_unmatched: true };
+    let bonus = bonus_of(&settings, &receiver_free);
     let solver = settings.solver.pick(givers.len(), receivers.len());
     let pairs = Pairs {
         cohort: &cohort,
@@ -308,6 +315,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         room: &room,
         receiver_free: &receiver_free,
         k: settings.candidates,
+        bonus: &bonus,
     };
     let tables = OnceLock::new();
     let (scan, solution, arcs, scoring_seconds, solving_seconds) = match solver {
@@ -337,6 +345,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         unmatched,
         warnings,
         total: 0.0,
+        solver_total: 0.0,
         scoring_seconds,
         solving_seconds,
         solver,
@@ -350,12 +359,26 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         options,
         solution,
         pins,
+        bonus,
         arcs,
         tables,
     };
     result.pairs = result.named_pairs(&result.solution.pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
+    result.solver_total = result.pinned_weight() + result.solution.objective + 0.0;
     Ok(result)
+}
+
+/// The bonus the objective adds to every open pair. `participation` adds `B` = the number of
+/// receivers the solver can match (times the largest weight before it): one receiver more is
+/// then worth more than any change of total score, so the optimum matches the most receivers
+/// and, among those matchings, has the largest total score.
+fn bonus_of(settings: &Settings, receiver_free: &[bool]) -> Bonus {
+    let each = match settings.objective {
+        Objective::Score => 0.0,
+        Objective::Participation => receiver_free.iter().filter(|&&free| free).count() as f64,
+    };
+    Bonus { each, ..Bonus::default() }
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed
@@ -542,7 +565,16 @@ impl MatchResult {
             room: &self.room,
             receiver_free: &self.receiver_free,
             k: self.settings.candidates,
+            bonus: &self.bonus,
         }
+    }
+
+    /// The solver weights of the pinned pairs, summed.
+    fn pinned_weight(&self) -> f64 {
+        self.pins
+            .iter()
+            .map(|&(gi, ri)| self.scorer.pair(self.givers[gi], self.receivers[ri]).score + self.bonus.of(gi, ri))
+            .sum()
     }
 
     /// Every pair's score, gain and rule, and the dense problem: kept from a dense solve,
@@ -599,7 +631,7 @@ impl MatchResult {
         let cost = |gi: usize, ri: usize| {
             let (pair, rule) = view.pair(gi, ri);
             if rule.is_none() {
-                pair.score
+                pair.score + self.bonus.of(gi, ri)
             } else {
                 f64::NEG_INFINITY
             }
@@ -631,14 +663,17 @@ impl MatchResult {
                 }
             }
         }
-        let pinned: f64 = self.pairs.iter().filter(|p| p.pinned).map(|p| p.score.score).sum();
-        let expected = pinned + self.solution.objective;
-        if (expected - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {
+        let expected = self.pinned_weight() + self.solution.objective;
+        if (expected - self.solver_total).abs() > 1e-9 * (1.0 + self.solver_total.abs()) {
             return Err(CertificateError::Gap {
-                primal: self.total,
+                primal: self.solver_total,
                 what: "pins plus the solver's optimum",
                 other: expected,
             });
+        }
+        let total: f64 = self.pairs.iter().map(|p| p.score.score).sum();
+        if (total - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {
+            return Err(CertificateError::Gap { primal: self.total, what: "the sum of the pair scores", other: total });
         }
         Ok(())
     }

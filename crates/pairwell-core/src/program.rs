@@ -101,6 +101,7 @@ impl Program {
             require_shared_language: false,
             solver: Solver::Auto,
             candidates: 24,
+            objective: Objective::Score,
         }
     }
 }
@@ -134,6 +135,17 @@ impl Solver {
             chosen => chosen,
         }
     }
+}
+
+/// What the solver maximises (config key `objective`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The largest total score.
+    #[default]
+    Score,
+    /// The most receivers matched, then the largest total score among those matchings.
+    Participation,
 }
 
 impl fmt::Display for Program {
@@ -277,6 +289,8 @@ pub struct Config {
     /// How many best partners each person keeps in the sparse solver's candidate graph
     /// (default 24): a speed and memory trade-off; every value gives the same optimum.
     pub candidates: Option<usize>,
+    /// What the solver maximises: `score` (default) or `participation`.
+    pub objective: Option<Objective>,
 }
 
 impl Config {
@@ -391,6 +405,8 @@ pub struct Settings {
     pub solver: Solver,
     /// Best partners per person in the candidate graph.
     pub candidates: usize,
+    /// What the solver maximises.
+    pub objective: Objective,
 }
 
 impl Settings {
@@ -437,6 +453,7 @@ impl Settings {
         s.require_shared_language = config.require_shared_language.unwrap_or(s.require_shared_language);
         s.solver = config.solver.unwrap_or(s.solver);
         s.candidates = config.candidates.unwrap_or(s.candidates);
+        s.objective = config.objective.unwrap_or(s.objective);
         s.check()?;
         // Weights count only relative to each other: scaled so the largest is 1, a sum of
         // huge weights cannot overflow.

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{Person, Role};
 use pairwell_core::matching::{match_people, MatchError, MatchResult, Reason, Side};
-use pairwell_core::program::{Config, ConfigError, Program, Settings, Solver};
+use pairwell_core::program::{Config, ConfigError, Objective, Program, Settings, Solver};
 use pairwell_core::rules::Rule;
 use proptest::prelude::*;
 
@@ -327,7 +327,7 @@ fn the_tested_config_keys_are_all_the_keys() {
 }
 
 /// For each config key, a config using it and the mentor `me` then gets (`skill` by default).
-const CONFIG_CASES: [(&str, &str, &str); 16] = [
+const CONFIG_CASES: [(&str, &str, &str); 17] = [
     ("weights", r#"{"weights": {"skills": 0.05}}"#, "teacher"),
     ("window", r#"{"window": [1, 1]}"#, "near"),
     ("gap_bounds", r#"{"gap_bounds": [1, 1]}"#, "near"),
@@ -350,6 +350,9 @@ const CONFIG_CASES: [(&str, &str, &str); 16] = [
     // The solver and its candidate lists change how the optimum is found, never which it is.
     ("solver", r#"{"solver": "sparse"}"#, "skill"),
     ("candidates", r#"{"solver": "sparse", "candidates": 1}"#, "skill"),
+    // One mentee: matching the most receivers changes nothing here (see
+    // `participation_matches_the_most_receivers_then_the_best_total`).
+    ("objective", r#"{"objective": "participation"}"#, "skill"),
 ];
 
 #[test]
@@ -835,6 +838,36 @@ fn oracle_allows(people: &[Person], s: &Settings, g: &Person, r: &Person, score:
         && score >= s.min_score
 }
 
+/// Calls `visit` with every matching made of `allowed` pairs (giver, receiver, score) within
+/// `capacity`, as the positions of its pairs in `allowed`.
+fn each_matching(allowed: &[(usize, usize, f64)], capacity: &[u32], receivers: usize, visit: &mut dyn FnMut(&[usize])) {
+    fn go(
+        allowed: &[(usize, usize, f64)],
+        capacity: &[u32],
+        load: &mut [u32],
+        chosen: &mut Vec<usize>,
+        receiver: usize,
+        receivers: usize,
+        visit: &mut dyn FnMut(&[usize]),
+    ) {
+        if receiver == receivers {
+            visit(chosen);
+            return;
+        }
+        go(allowed, capacity, load, chosen, receiver + 1, receivers, visit);
+        for (k, &(g, r, _)) in allowed.iter().enumerate() {
+            if r == receiver && load[g] < capacity[g] {
+                load[g] += 1;
+                chosen.push(k);
+                go(allowed, capacity, load, chosen, receiver + 1, receivers, visit);
+                chosen.pop();
+                load[g] -= 1;
+            }
+        }
+    }
+    go(allowed, capacity, &mut vec![0; capacity.len()], &mut Vec::new(), 0, receivers, visit);
+}
+
 /// Brute force over every matching made of `allowed` pairs (giver, receiver, score) within
 /// `capacity` that contains every `forced` pair: the best total, and for each allowed pair the
 /// best total of a matching containing it (`-inf` when none does).
@@ -844,53 +877,19 @@ fn brute(
     receivers: usize,
     forced: &[(usize, usize)],
 ) -> (f64, Vec<f64>) {
-    struct Search<'a> {
-        allowed: &'a [(usize, usize, f64)],
-        forced: &'a [(usize, usize)],
-        load: Vec<u32>,
-        capacity: &'a [u32],
-        chosen: Vec<usize>,
-        best: f64,
-        best_with: Vec<f64>,
-    }
-    impl Search<'_> {
-        fn go(&mut self, receiver: usize, receivers: usize, total: f64) {
-            if receiver == receivers {
-                let has = |&(g, r): &(usize, usize)| {
-                    self.chosen.iter().any(|&k| (self.allowed[k].0, self.allowed[k].1) == (g, r))
-                };
-                if self.forced.iter().all(has) {
-                    self.best = self.best.max(total);
-                    for &k in &self.chosen {
-                        self.best_with[k] = self.best_with[k].max(total);
-                    }
-                }
-                return;
-            }
-            self.go(receiver + 1, receivers, total);
-            for k in 0..self.allowed.len() {
-                let (g, r, score) = self.allowed[k];
-                if r == receiver && self.load[g] < self.capacity[g] {
-                    self.load[g] += 1;
-                    self.chosen.push(k);
-                    self.go(receiver + 1, receivers, total + score);
-                    self.chosen.pop();
-                    self.load[g] -= 1;
-                }
+    let mut best = f64::NEG_INFINITY;
+    let mut best_with = vec![f64::NEG_INFINITY; allowed.len()];
+    each_matching(allowed, capacity, receivers, &mut |chosen| {
+        let has = |&(g, r): &(usize, usize)| chosen.iter().any(|&k| (allowed[k].0, allowed[k].1) == (g, r));
+        if forced.iter().all(has) {
+            let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+            best = best.max(total);
+            for &k in chosen {
+                best_with[k] = best_with[k].max(total);
             }
         }
-    }
-    let mut search = Search {
-        allowed,
-        forced,
-        load: vec![0; capacity.len()],
-        capacity,
-        chosen: Vec::new(),
-        best: f64::NEG_INFINITY,
-        best_with: vec![f64::NEG_INFINITY; allowed.len()],
-    };
-    search.go(0, receivers, 0.0);
-    (search.best, search.best_with)
+    });
+    (best, best_with)
 }
 
 /// Everything the result says, for comparing two runs bit for bit.
@@ -1058,4 +1057,62 @@ fn row_order_does_not_change_a_score_by_one_bit() {
     let backward = run(people, Program::Mentoring, "{}");
     assert_eq!(forward.pairs[0].score.components.skills.to_bits(), backward.pairs[0].score.components.skills.to_bits());
     assert_eq!(fingerprint(&forward), fingerprint(&backward));
+}
+
+/// The allowed pairs of `r`'s cohort as (giver slot, receiver slot, score), with the capacities
+/// and the number of receivers, read through `explain` and checked by the rule oracle.
+fn allowed_pairs(people: &[Person], r: &MatchResult) -> (Vec<(usize, usize, f64)>, Vec<u32>, usize) {
+    let (givers, receivers) = r.participants();
+    let person = |id: &str| &people[people.iter().position(|p| p.id == id).unwrap()];
+    let mut allowed = Vec::new();
+    for (gi, g) in givers.iter().enumerate() {
+        for (ri, rc) in receivers.iter().enumerate() {
+            let e = r.explain(g, rc).unwrap();
+            let ok = oracle_allows(people, &r.settings, person(g), person(rc), e.score.score);
+            assert_eq!(ok, e.allowed, "{g} -> {rc}");
+            if ok && person(g).capacity > 0 {
+                allowed.push((gi, ri, e.score.score));
+            }
+        }
+    }
+    (allowed, givers.iter().map(|g| person(g).capacity).collect(), receivers.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn participation_matches_the_most_receivers_then_the_best_total(
+        people in small_cohort(),
+        rc in random_config(),
+        sparse in any::<bool>(),
+    ) {
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let base = Config { solver, candidates: Some(rc.candidates), ..rc.config(&people, false) };
+        let by_score = match_people(people.clone(), rc.program, &base).unwrap();
+        let config = Config { objective: Some(Objective::Participation), ..base };
+        let r = match_people(people.clone(), rc.program, &config).unwrap();
+        r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(r.pairs.len() >= by_score.pairs.len());
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &r);
+        // Lexicographic brute force: the most pairs (each receiver once), then the best total.
+        let mut best = (0usize, f64::NEG_INFINITY);
+        each_matching(&allowed, &capacity, receivers, &mut |chosen| {
+            let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+            if chosen.len() > best.0 || (chosen.len() == best.0 && total > best.1) {
+                best = (chosen.len(), total);
+            }
+        });
+        prop_assert_eq!(r.pairs.len(), best.0);
+        prop_assert!((r.total - best.1).abs() < 1e-9, "total {} vs brute force {}", r.total, best.1);
+        let bonus = receivers as f64;
+        prop_assert!((r.solver_total - (r.total + bonus * best.0 as f64)).abs() < 1e-9);
+        // Regrets are in the solver's weights: losing a receiver costs the bonus.
+        let weighted: Vec<(usize, usize, f64)> = allowed.iter().map(|&(g, rc, s)| (g, rc, s + bonus)).collect();
+        let (top, with_pair) = brute(&weighted, &capacity, receivers, &[]);
+        let (givers, receiver_ids) = r.participants();
+        for (&(gi, ri, _), with) in allowed.iter().zip(with_pair) {
+            let regret = r.explain(givers[gi], receiver_ids[ri]).unwrap().regret.unwrap();
+            prop_assert!((top - with - regret).abs() < 1e-9, "regret {} vs {}", regret, top - with);
+        }
+    }
 }

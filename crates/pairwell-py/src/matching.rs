@@ -150,6 +150,13 @@ impl PyMatchResult {
         self.0.total
     }
 
+    /// What the solver maximised: the pair scores plus the objective's bonuses (equals
+    /// `total` when none applies).
+    #[getter]
+    fn solver_total(&self) -> f64 {
+        self.0.solver_total
+    }
+
     /// What was tolerated or is worth knowing (unknown managers ignored, an empty side, exact
     /// duplicate rows dropped).
     fn warnings(&self) -> Vec<String> {
