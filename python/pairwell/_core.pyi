@@ -25,6 +25,7 @@ __all__ = [
     "match_groups",
     "match_people",
     "near_field",
+    "rematch_people",
     "sample_cohort",
     "solve",
     "solve_batch",
@@ -102,6 +103,7 @@ class NativeMatchResult:
     def metrics(self) -> dict[str, Any]: ...
     def compare(self, seed: int) -> list[tuple[str, list[dict[str, Any]], dict[str, Any]]]: ...
     def unmatched(self) -> list[dict[str, Any]]: ...
+    def changes(self) -> list[dict[str, Any]] | None: ...
     def explain(self, giver: str, receiver: str) -> dict[str, Any]: ...
     def verify(self) -> None: ...
 
@@ -124,6 +126,13 @@ class People:
 
 def near_field(column: str) -> str | None: ...
 def match_people(people: People, program: str, config: dict[str, Any] | str | None = None) -> NativeMatchResult: ...
+def rematch_people(
+    people: People,
+    program: str,
+    config: dict[str, Any] | str | None,
+    previous: list[tuple[str, str]],
+    keep: float | str,
+) -> NativeMatchResult: ...
 def match_groups(
     people: People,
     codes: npt.NDArray[np.int64],

@@ -27,6 +27,7 @@ ConfigLike = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
 
 PAIR_COLUMNS: list[str] = list(_core.PAIR_COLUMNS)
 UNMATCHED_COLUMNS: list[str] = list(_core.UNMATCHED_COLUMNS)
+CHANGE_COLUMNS: list[str] = ["giver", "receiver", "status", "reason"]
 
 
 def _config(config: ConfigLike) -> Any:
@@ -107,6 +108,11 @@ class MatchResult:
         Wall time of the match (reading, scoring and solving).
     scoring_seconds, solving_seconds:
         The engine's time split between scoring (with the rules) and solving.
+    changes:
+        After :func:`pairwell.rematch`: DataFrame with columns ``giver``, ``receiver``,
+        ``status`` (``kept``, ``ended`` or ``new``) and ``reason`` (why an ended pair ended:
+        ``left``, ``rule`` or ``replaced``; None for kept and new pairs). None after
+        :func:`match`.
     """
 
     def __init__(self, native: Any, people: Any, seconds: float, inputs: tuple[Any, Any, Any, Any]) -> None:
@@ -122,6 +128,9 @@ class MatchResult:
         self.pairs = pd.DataFrame(native.pairs(), columns=PAIR_COLUMNS)
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
         self.scoring_seconds, self.solving_seconds = native.timings()
+        changes = native.changes()
+        self.changes: pd.DataFrame | None = None if changes is None else pd.DataFrame(changes, columns=CHANGE_COLUMNS)
+        self._previous: tuple[list[tuple[str, str]], Any] | None = None  # (pairs, keep) of a re-matching
         self._metrics: dict[str, Any] | None = None
 
     @property
@@ -293,7 +302,7 @@ class MatchResult:
         # The engine's state is rebuilt by matching the same people again: deterministic, so
         # the copy has the same pairs, explanations and certificate.
         native, source, columns, config = self._inputs
-        return (_rebuild, (native, self.program, config, source, columns, self.seconds))
+        return (_rebuild, (native, self.program, config, source, columns, self.seconds, self._previous))
 
     def __repr__(self) -> str:
         return (
@@ -302,11 +311,24 @@ class MatchResult:
         )
 
 
-def _rebuild(native: Any, program: str, config: Any, source: Any, columns: Any, seconds: float) -> MatchResult:
+def _rebuild(
+    native: Any,
+    program: str,
+    config: Any,
+    source: Any,
+    columns: Any,
+    seconds: float,
+    previous: tuple[list[tuple[str, str]], Any] | None = None,
+) -> MatchResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        native_result = _core.match_people(native, program, config)
-    return MatchResult(native_result, None, seconds, (native, source, columns, config))
+        if previous is None:
+            native_result = _core.match_people(native, program, config)
+        else:
+            native_result = _core.rematch_people(native, program, config, *previous)
+    result = MatchResult(native_result, None, seconds, (native, source, columns, config))
+    result._previous = previous
+    return result
 
 
 def match(
@@ -347,14 +369,30 @@ def match(
         Unknown program or config key, values out of range, unknown ids in ``never`` or
         ``pin``, a pin that breaks a rule or a capacity. Both are ``ValueError`` subclasses.
     """
+    return _run(people, program, config, columns)
+
+
+def _run(
+    people: PeopleLike,
+    program: str,
+    config: ConfigLike,
+    columns: Mapping[str, str] | None,
+    previous: tuple[list[tuple[str, str]], Any] | None = None,
+) -> MatchResult:
+    """:func:`match`, or with ``previous`` (pairs, keep) the re-matching of :func:`pairwell.rematch`;
+    the engine's warnings are raised as ``UserWarning`` at the caller's caller."""
     if program not in PROGRAMS:
         raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
     engine_config = _config(config)
     start = time.perf_counter()
     native_people, _, source = to_native(people, columns)
-    native = _core.match_people(native_people, program, engine_config)
+    if previous is None:
+        native = _core.match_people(native_people, program, engine_config)
+    else:
+        native = _core.rematch_people(native_people, program, engine_config, *previous)
     inputs = (native_people, source, columns, engine_config)
     result = MatchResult(native, None, time.perf_counter() - start, inputs)
+    result._previous = previous
     for warning in result.warnings:
-        warnings.warn(warning, UserWarning, stacklevel=2)
+        warnings.warn(warning, UserWarning, stacklevel=3)
     return result

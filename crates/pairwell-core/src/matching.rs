@@ -19,6 +19,7 @@ use crate::cohort::{Cohort, CohortError, Person};
 use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Objective, Program, Settings, Solver};
+use crate::rematch::{self, Change, Keep, Previous};
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 use crate::solve::sparse::{verify_sparse, Csr, SparseError, SparseSolver};
@@ -84,6 +85,9 @@ pub enum MatchError {
     /// silently dropped).
     #[error(transparent)]
     Sparse(#[from] SparseError),
+    /// The previous pairs or `keep` of a re-matching cannot be used.
+    #[error("previous: {0}")]
+    Previous(String),
 }
 
 /// One pair of the matching.
@@ -209,6 +213,8 @@ pub struct MatchResult {
     pub solving_seconds: f64,
     /// Which solver found the optimum.
     pub solver: Solver,
+    /// After [`rematch_read`]: what became of each previous pair, and the new pairs.
+    pub changes: Option<Vec<Change>>,
     pub(crate) cohort: Cohort,
     pub(crate) scorer: Scorer,
     pub(crate) rules: Rules,
@@ -247,6 +253,42 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
 /// # Errors
 /// As [`match_people`].
 pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
+    solve_read(people, program, config, None)
+}
+
+/// Matches `people` again after a `previous` matching (see [`crate::rematch`]): the surviving
+/// previous pairs get `keep` added to their solver weight, or are pinned; the result's
+/// `changes` say what became of every previous pair.
+///
+/// # Errors
+/// As [`match_people`], and [`MatchError::Previous`] for a receiver in two previous pairs or a
+/// negative or non-finite `keep`.
+pub fn rematch_read(
+    people: People,
+    program: Program,
+    config: &Config,
+    previous: &Previous,
+) -> Result<MatchResult, MatchError> {
+    previous.check()?;
+    let mut result = solve_read(people, program, config, Some(previous))?;
+    let made: std::collections::BTreeSet<(&str, &str)> =
+        result.pairs.iter().map(|p| (p.giver.as_str(), p.receiver.as_str())).collect();
+    let allowed = |g: &str, r: &str| {
+        let (gi, ri) = result.positions(g, r)?;
+        let (g, r) = (result.givers[gi], result.receivers[ri]);
+        Some(result.rules.check(&result.cohort, &result.scorer, g, r, &result.scorer.pair(g, r)).is_none())
+    };
+    let changes = rematch::changes(&previous.pairs, &made, allowed);
+    result.changes = Some(changes);
+    Ok(result)
+}
+
+fn solve_read(
+    people: People,
+    program: Program,
+    config: &Config,
+    previous: Option<&Previous>,
+) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
     let People { people, rows, mut warnings } = people;
     let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
@@ -297,14 +339,45 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         },
         &pinned,
     )?;
+    let mut pins = pins;
     let mut room: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
     let mut receiver_free = vec![true; receivers.len()];
     for &(gi, ri) in &pins {
         room[gi] -= 1;
         receiver_free[ri] = false;
     }
+    let mut bonus = Bonus::default();
+    if let Some(previous) = previous {
+        // The previous pairs both of whose people are still on their sides and that no rule
+        // forbids now, by position.
+        let mut survivors: Vec<(usize, usize)> = previous
+            .pairs
+            .iter()
+            .filter_map(|[g, r]| positions(&cohort, &givers, &receivers, g, r))
+            .filter(|&(gi, ri)| {
+                let (g, r) = (givers[gi], receivers[ri]);
+                rules.check(&cohort, &scorer, g, r, &scorer.pair(g, r)).is_none()
+            })
+            .collect();
+        survivors.sort_unstable();
+        match previous.keep {
+            Keep::All => {
+                for (gi, ri) in survivors {
+                    if receiver_free[ri] && room[gi] > 0 {
+                        room[gi] -= 1;
+                        receiver_free[ri] = false;
+                        pins.push((gi, ri));
+                    }
+                }
+            }
+            Keep::Bonus(keep) => {
+                bonus.keep = keep;
+                bonus.kept = survivors.into_iter().map(|(gi, ri)| (gi as u32, ri as u32)).collect();
+            }
+        }
+    }
+    bonus.each = objective_bonus(&settings, &receiver_free, bonus.keep);
     let options = SolveOptions { maximize: true, capacities: Some(room.clone()), allow_unmatched: true };
-    let bonus = bonus_of(&settings, &receiver_free);
     let solver = settings.solver.pick(givers.len(), receivers.len());
     let pairs = Pairs {
         cohort: &cohort,
@@ -349,6 +422,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         scoring_seconds,
         solving_seconds,
         solver,
+        changes: None,
         cohort,
         scorer,
         rules,
@@ -370,15 +444,21 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
 }
 
 /// The bonus the objective adds to every open pair. `participation` adds `B` = the number of
-/// receivers the solver can match (times the largest weight before it): one receiver more is
-/// then worth more than any change of total score, so the optimum matches the most receivers
-/// and, among those matchings, has the largest total score.
-fn bonus_of(settings: &Settings, receiver_free: &[bool]) -> Bonus {
-    let each = match settings.objective {
+/// receivers the solver can match times the largest weight without it (`1 + keep`): one
+/// receiver more is then worth more than any change of the rest, so the optimum matches the
+/// most receivers and, among those matchings, has the largest total weight.
+fn objective_bonus(settings: &Settings, receiver_free: &[bool], keep: f64) -> f64 {
+    match settings.objective {
         Objective::Score => 0.0,
-        Objective::Participation => receiver_free.iter().filter(|&&free| free).count() as f64,
-    };
-    Bonus { each, ..Bonus::default() }
+        Objective::Participation => receiver_free.iter().filter(|&&free| free).count() as f64 * (1.0 + keep),
+    }
+}
+
+/// Positions of giver `g` and receiver `r` (ids) in the sorted sides, when both are on them.
+fn positions(cohort: &Cohort, givers: &[usize], receivers: &[usize], g: &str, r: &str) -> Option<(usize, usize)> {
+    let people = cohort.people();
+    let find = |side: &[usize], id: &str| side.binary_search_by(|&p| people[p].id.as_str().cmp(id)).ok();
+    Some((find(givers, g)?, find(receivers, r)?))
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed
@@ -552,6 +632,11 @@ impl MatchResult {
             .collect();
         named.sort_by(|a, b| (&a.giver, &a.receiver).cmp(&(&b.giver, &b.receiver)));
         named
+    }
+
+    /// Positions of giver `g` and receiver `r` (ids) in the sides, when both take part.
+    fn positions(&self, g: &str, r: &str) -> Option<(usize, usize)> {
+        positions(&self.cohort, &self.givers, &self.receivers, g, r)
     }
 
     /// The pairs of this run, scored on the fly.

@@ -11,8 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{Person, Role};
-use pairwell_core::matching::{match_people, MatchError, MatchResult, Reason, Side};
+use pairwell_core::matching::{match_people, rematch_read, MatchError, MatchResult, Reason, Side};
 use pairwell_core::program::{Config, ConfigError, Objective, Program, Settings, Solver};
+use pairwell_core::rematch::{Ended, Keep, Previous, Status};
 use pairwell_core::rules::Rule;
 use proptest::prelude::*;
 
@@ -1114,5 +1115,79 @@ proptest! {
             let regret = r.explain(givers[gi], receiver_ids[ri]).unwrap().regret.unwrap();
             prop_assert!((top - with - regret).abs() < 1e-9, "regret {} vs {}", regret, top - with);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn rematch_is_optimal_for_the_shifted_scores_and_reports_every_change(
+        people in small_cohort(),
+        rc in random_config(),
+        links in proptest::collection::vec((0usize..9, 0usize..9), 0..5),
+        keep in proptest::sample::select(vec![0.0, 0.1, 0.6]),
+        sparse in any::<bool>(),
+    ) {
+        // Previous pairs by index, some naming people who left (indices past the cohort).
+        let id = |i: usize| format!("p{i}");
+        let mut seen = BTreeSet::new();
+        let previous: Vec<[String; 2]> =
+            links.into_iter().filter(|&(_, r)| seen.insert(r)).map(|(g, r)| [id(g), id(r)]).collect();
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let config = Config { solver, candidates: Some(rc.candidates), ..rc.config(&people, false) };
+        let read = |p: &[Person]| pairwell_core::people::People { people: p.to_vec(), ..Default::default() };
+        let prev = Previous { pairs: previous.clone(), keep: Keep::Bonus(keep) };
+        let r = rematch_read(read(&people), rc.program, &config, &prev).unwrap();
+        r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &r);
+        let (givers, receiver_ids) = r.participants();
+        let was = |gi: usize, ri: usize| previous.contains(&[givers[gi].to_string(), receiver_ids[ri].to_string()]);
+        let shifted: Vec<(usize, usize, f64)> =
+            allowed.iter().map(|&(g, rc, s)| (g, rc, s + if was(g, rc) { keep } else { 0.0 })).collect();
+        let (best, _) = brute(&shifted, &capacity, receivers, &[]);
+        prop_assert!((r.solver_total - best).abs() < 1e-9, "{} vs brute force {}", r.solver_total, best);
+        // Every previous pair and every new pair once, with the right status and reason.
+        let changes = r.changes.clone().unwrap();
+        prop_assert_eq!(changes.len(), previous.len() + r.pairs.iter().filter(|p| !previous.contains(&[p.giver.clone(), p.receiver.clone()])).count());
+        for c in &changes {
+            let made = r.pairs.iter().any(|p| (&p.giver, &p.receiver) == (&c.giver, &c.receiver));
+            let on_sides = givers.contains(&c.giver.as_str()) && receiver_ids.contains(&c.receiver.as_str());
+            let expected = match (previous.contains(&[c.giver.clone(), c.receiver.clone()]), made) {
+                (true, true) => (Status::Kept, None),
+                (false, _) => (Status::New, None),
+                (true, false) if !on_sides => (Status::Ended, Some(Ended::Left)),
+                (true, false) if r.explain(&c.giver, &c.receiver).unwrap().allowed => (Status::Ended, Some(Ended::Replaced)),
+                (true, false) => (Status::Ended, Some(Ended::Rule)),
+            };
+            prop_assert_eq!((c.status, c.reason), expected, "{:?}", c);
+        }
+        // keep = "all" keeps every surviving pair that fits the capacities: here, every one
+        // whose giver has room for all of them.
+        let all = rematch_read(read(&people), rc.program, &config, &Previous { pairs: previous.clone(), keep: Keep::All }).unwrap();
+        all.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for c in all.changes.as_ref().unwrap() {
+            if c.reason == Some(Ended::Replaced) {
+                let g = &people[people.iter().position(|p| p.id == c.giver).unwrap()];
+                let kept = all.changes.as_ref().unwrap().iter().filter(|k| k.giver == c.giver && k.status == Status::Kept).count();
+                prop_assert!(kept as u32 >= g.capacity, "{:?} ended though its giver had room", c);
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_previous_pairs_and_keep_are_errors_naming_them() {
+    let read = || pairwell_core::people::People { people: config_cohort(), ..Default::default() };
+    let pairs = vec![["skill".to_string(), "me".to_string()], ["near".to_string(), "me".to_string()]];
+    let twice = rematch_read(read(), Program::Mentoring, &Config::default(), &Previous { pairs, keep: Keep::All });
+    assert!(matches!(&twice, Err(MatchError::Previous(m)) if m.contains("\"me\"")), "{twice:?}");
+    for keep in [-0.1, f64::NAN, f64::INFINITY] {
+        let bad = rematch_read(
+            read(),
+            Program::Mentoring,
+            &Config::default(),
+            &Previous { pairs: vec![], keep: Keep::Bonus(keep) },
+        );
+        assert!(matches!(&bad, Err(MatchError::Previous(m)) if m.contains("keep")), "{bad:?}");
     }
 }
