@@ -60,6 +60,37 @@ def _id(value: Any) -> str:
     return str(value)
 
 
+def _group_name(value: Any) -> str | None:
+    """A group value as floors name it: text as is, whole numbers without a fraction, None for
+    a missing value (such a person is in no group)."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (list, tuple, dict, set)):
+        raise ConfigError(f"floors: a group value must be a single value, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _floor_columns(native: Any, source: Any, columns: Mapping[str, str] | None, config: Any) -> Any:
+    """The values of the people columns that ``config``'s floors group by, by id, for the
+    engine (None without floors)."""
+    wanted = _core.floor_columns(config)
+    if not wanted:
+        return None
+    frame = _frame(native, source, columns)
+    carried = {}
+    for by in wanted:
+        if by not in frame.columns:
+            have = ", ".join(map(str, frame.columns))
+            raise ConfigError(f"floors: unknown column {by!r}; the people table has {have}")
+        names = ((str(i), _group_name(v)) for i, v in zip(frame["id"], frame[by]))
+        carried[by] = {i: name for i, name in names if name is not None}
+    return carried
+
+
 def _json_safe(value: Any) -> Any:
     """``value`` with NaN and infinities as None, numpy scalars as Python numbers."""
     if isinstance(value, dict):
@@ -157,7 +188,9 @@ class MatchResult:
 
         Any column of the people table works (``department``, ``level``, or one you add, such
         as a demographic column). Counts participants of both sides: a giver is matched when
-        they have at least one receiver.
+        they have at least one receiver. When config ``floors`` groups by ``by``, three more
+        columns set each group's floor beside its rate: ``receivers``, ``receivers_matched`` and
+        ``floor`` (the receivers the floor requires matched; 0 for a group without one).
         """
         if not isinstance(by, str):
             raise TypeError(f"fairness: by must be the name of one column (a str), got {by!r}")
@@ -188,7 +221,20 @@ class MatchResult:
             participants=("matched", "size"), matched=("matched", "sum"), mean_score=("score", "mean")
         )
         out["match_rate"] = out["matched"] / out["participants"]
-        return out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
+        out = out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
+        floors = self._native.floors()
+        if floors is None or floors[0] != by:
+            return out
+        receiver_ids = pd.Index(receivers)
+        receiver_groups = groups.reindex(receiver_ids).map(_group_name)
+        matched = receiver_ids.isin(self.pairs["receiver"])
+        per_group = pd.DataFrame({"group": receiver_groups.to_numpy(), "matched": matched})
+        counts = per_group.groupby("group", dropna=False)["matched"].agg(["size", "sum"])
+        names = out[by].map(_group_name)
+        out["receivers"] = names.map(counts["size"]).fillna(0).astype(int).to_numpy()
+        out["receivers_matched"] = names.map(counts["sum"]).fillna(0).astype(int).to_numpy()
+        out["floor"] = names.map(dict(floors[1])).fillna(0).astype(int).to_numpy()
+        return out
 
     def compare(self, seed: int = 0) -> Any:
         """This matching against the greedy, random and stable baselines: see
@@ -322,10 +368,11 @@ def _rebuild(
 ) -> MatchResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        groups = _floor_columns(native, source, columns, config)
         if previous is None:
-            native_result = _core.match_people(native, program, config)
+            native_result = _core.match_people(native, program, config, groups)
         else:
-            native_result = _core.rematch_people(native, program, config, *previous)
+            native_result = _core.rematch_people(native, program, config, *previous, groups)
     result = MatchResult(native_result, None, seconds, (native, source, columns, config))
     result._previous = previous
     return result
@@ -355,7 +402,11 @@ def match(
         ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
         case-folded), ``unknown_manager`` (``"error"``, the default, or ``"ignore"``) and
         ``objective`` (``"score"``, the default: the largest total score; ``"participation"``:
-        the most receivers matched, then the largest total score).
+        the most receivers matched, then the largest total score), and ``floors``: a list of
+        one table ``{"by": column, "rate": r}`` (each group of the column has at least
+        ``ceil(r * size)`` receivers matched) or ``{"by": column, "min": {group: count}}``; a
+        floor no matching meets raises :class:`pairwell.InfeasibleError` naming the group and
+        how many of it any matching reaches.
         Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
@@ -386,10 +437,11 @@ def _run(
     engine_config = _config(config)
     start = time.perf_counter()
     native_people, _, source = to_native(people, columns)
+    groups = _floor_columns(native_people, source, columns, engine_config)
     if previous is None:
-        native = _core.match_people(native_people, program, engine_config)
+        native = _core.match_people(native_people, program, engine_config, groups)
     else:
-        native = _core.rematch_people(native_people, program, engine_config, *previous)
+        native = _core.rematch_people(native_people, program, engine_config, *previous, groups)
     inputs = (native_people, source, columns, engine_config)
     result = MatchResult(native, None, time.perf_counter() - start, inputs)
     result._previous = previous

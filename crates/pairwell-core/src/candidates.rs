@@ -100,19 +100,22 @@ pub(crate) struct Bonus {
     pub keep: f64,
     /// `(giver, receiver)` positions of the pairs that get `keep`, sorted.
     pub kept: Vec<(u32, u32)>,
+    /// Added to every open pair of each receiver (floors' coverage); empty when none.
+    pub receiver: Vec<f64>,
 }
 
 impl Bonus {
     /// The bonus of giver `gi` → receiver `ri`.
     pub fn of(&self, gi: usize, ri: usize) -> f64 {
         let kept = self.keep != 0.0 && self.kept.binary_search(&(gi as u32, ri as u32)).is_ok();
-        self.each + if kept { self.keep } else { 0.0 }
+        let receiver = self.receiver.get(ri).copied().unwrap_or(0.0);
+        self.each + receiver + if kept { self.keep } else { 0.0 }
     }
 
     /// The pricing tolerance: [`TOLERANCE`] relative to the largest weight, as weights of
     /// `1 + bonus` carry rounding of that size into the duals.
     pub fn tolerance(&self) -> f64 {
-        TOLERANCE * (1.0 + self.each + self.keep)
+        TOLERANCE * (1.0 + self.each + self.keep + self.receiver.iter().fold(0.0, |m: f64, &x| m.max(x)))
     }
 }
 

@@ -10,6 +10,7 @@
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
+//! - [`floors`]: at least so many receivers of each group matched, exactly.
 //! - [`rematch`]: matching again after people joined or left, keeping the previous pairs.
 //! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
@@ -24,6 +25,7 @@ pub mod baselines;
 pub mod cancel;
 mod candidates;
 pub mod cohort;
+pub mod floors;
 pub mod groups;
 pub mod matching;
 pub mod memory;

@@ -7,15 +7,18 @@
 //! people may stay unmatched. The [`MatchResult`] keeps what it needs to explain any pair and
 //! to prove its total optimal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::cancel::Cancelled;
 use crate::candidates::{Bonus, Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
+use crate::floors::{self, Dummies, FloorError};
 use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Objective, Program, Settings, Solver};
@@ -88,6 +91,9 @@ pub enum MatchError {
     /// The previous pairs or `keep` of a re-matching cannot be used.
     #[error("previous: {0}")]
     Previous(String),
+    /// Group floors that no matching meets.
+    #[error(transparent)]
+    Floor(#[from] FloorError),
 }
 
 /// One pair of the matching.
@@ -231,6 +237,8 @@ pub struct MatchResult {
     pub(crate) pins: Vec<(usize, usize)>,
     /// What the solver adds to each open pair's score.
     pub(crate) bonus: Bonus,
+    /// The dummy givers of a group floor: rows of the solver's problem after the givers.
+    pub(crate) floors: Option<Dummies>,
     /// The sparse solver's final arcs `(giver, receiver, score)`, sorted (empty when dense).
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
@@ -290,7 +298,7 @@ fn solve_read(
     previous: Option<&Previous>,
 ) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
-    let People { people, rows, mut warnings } = people;
+    let People { people, rows, mut warnings, columns } = people;
     let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
     warnings.extend_from_slice(cohort.warnings());
     let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
@@ -377,7 +385,31 @@ fn solve_read(
         }
     }
     bonus.each = objective_bonus(&settings, &receiver_free, bonus.keep);
-    let options = SolveOptions { maximize: true, capacities: Some(room.clone()), allow_unmatched: true };
+    let floors = match settings.floors.first() {
+        Some(floor) => {
+            let values = floors::column_values(&floor.by, &columns, people).ok_or_else(|| ConfigError::OutOfRange {
+                key: "floors",
+                value: format!("by = {:?}", floor.by),
+                expected: "a column of the people table",
+            })?;
+            let ids: Vec<&str> = receivers.iter().map(|&r| people[r].id.as_str()).collect();
+            let mut dummies = Dummies::new(floor, &values, &ids, &receiver_free);
+            // Covering one receiver more outweighs any total of the rest of the objective.
+            let free = receiver_free.iter().filter(|&&free| free).count() as f64;
+            dummies.weight = (free + 1.0) * (1.0 + bonus.keep + bonus.each);
+            bonus.receiver = vec![0.0; receivers.len()];
+            for g in &dummies.groups {
+                for &ri in &g.members {
+                    bonus.receiver[ri as usize] = dummies.weight;
+                }
+            }
+            Some(dummies)
+        }
+        None => None,
+    };
+    let mut capacities = room.clone();
+    capacities.extend(floors.iter().flat_map(Dummies::capacities));
+    let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
     let solver = settings.solver.pick(givers.len(), receivers.len());
     let pairs = Pairs {
         cohort: &cohort,
@@ -390,6 +422,9 @@ fn solve_read(
         k: settings.candidates,
         bonus: &bonus,
     };
+    if let Some(d) = floors.as_ref().filter(|d| d.over_size()) {
+        return Err(d.infeasible(&pairs, 0)?);
+    }
     let tables = OnceLock::new();
     let (scan, solution, arcs, scoring_seconds, solving_seconds) = match solver {
         // `pick` never answers `Auto`.
@@ -397,7 +432,7 @@ fn solve_read(
             let (scan, t) = pairs.scan_with_tables()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let solution = solve::solve(t.problem.view(), &options)?;
+            let solution = solve::solve(with_dummies(&t.problem, floors.as_ref()).view(), &options)?;
             let _ = tables.set(t);
             (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
@@ -405,11 +440,19 @@ fn solve_read(
             let scan = pairs.scan()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options)?;
+            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, floors.as_ref())?;
             (scan, solution, arcs, scoring_seconds, clock.elapsed().as_secs_f64())
         }
     };
-    let unmatched = unmatched(people, &givers, &receivers, &scan, &pins, &solution);
+    if let Some(d) = &floors {
+        let members: usize = d.groups.iter().map(|g| g.members.len()).sum();
+        let covered = solution.cols.iter().filter(|&&ri| bonus.receiver[ri] > 0.0).count();
+        if covered < members {
+            return Err(d.infeasible(&pairs, members - covered)?);
+        }
+    }
+    let solved: Vec<(usize, usize)> = solution.pairs().into_iter().filter(|&(gi, _)| gi < givers.len()).collect();
+    let unmatched = unmatched(people, &givers, &receivers, &scan, &pins, &solved);
 
     let mut result = MatchResult {
         program,
@@ -434,10 +477,11 @@ fn solve_read(
         solution,
         pins,
         bonus,
+        floors,
         arcs,
         tables,
     };
-    result.pairs = result.named_pairs(&result.solution.pairs());
+    result.pairs = result.named_pairs(&result.solved_pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
     result.solver_total = result.pinned_weight() + result.solution.objective + 0.0;
     Ok(result)
@@ -508,11 +552,11 @@ fn unmatched(
     receivers: &[usize],
     scan: &Scan,
     pins: &[(usize, usize)],
-    solution: &Assignment,
+    solved: &[(usize, usize)],
 ) -> Vec<Unmatched> {
     let mut giver_has = vec![false; givers.len()];
     let mut receiver_has = vec![false; receivers.len()];
-    for (g, r) in pins.iter().copied().chain(solution.pairs()) {
+    for &(g, r) in pins.iter().chain(solved) {
         giver_has[g] = true;
         receiver_has[r] = true;
     }
@@ -552,6 +596,14 @@ fn unmatched(
     out
 }
 
+/// The dense problem with the floors' dummy rows appended, if any.
+fn with_dummies<'a>(problem: &'a Array2<f64>, floors: Option<&Dummies>) -> Cow<'a, Array2<f64>> {
+    match floors {
+        Some(d) => Cow::Owned(d.extend(problem.view())),
+        None => Cow::Borrowed(problem),
+    }
+}
+
 /// The CSR arrays (`indptr`, `indices`, `costs`) of `arcs`, sorted by giver, over `n_givers` rows.
 fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     let mut indptr = vec![0usize; n_givers + 1];
@@ -574,8 +626,10 @@ fn solve_on_candidates(
     pairs: &Pairs<'_>,
     scan: &Scan,
     options: &SolveOptions,
+    floors: Option<&Dummies>,
 ) -> Result<(Assignment, Vec<Arc>), MatchError> {
-    let mut arcs: Vec<Arc> = Vec::new();
+    let n_givers = pairs.givers.len();
+    let mut arcs: Vec<Arc> = floors.iter().flat_map(|d| d.arcs(n_givers)).collect();
     for (gi, best) in scan.giver_best.iter().enumerate() {
         arcs.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
     }
@@ -584,11 +638,11 @@ fn solve_on_candidates(
     }
     arcs.sort_by_key(|a| (a.0, a.1));
     arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-    let n_givers = pairs.givers.len();
-    let (indptr, indices, costs) = csr_of(&arcs, n_givers);
+    let n_rows = n_givers + floors.map_or(0, Dummies::len);
+    let (indptr, indices, costs) = csr_of(&arcs, n_rows);
     let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
-    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_givers];
+    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_rows];
     for &(gi, ri, _) in &arcs {
         by_giver[gi as usize].push(ri);
     }
@@ -632,6 +686,24 @@ impl MatchResult {
             .collect();
         named.sort_by(|a, b| (&a.giver, &a.receiver).cmp(&(&b.giver, &b.receiver)));
         named
+    }
+
+    /// The solver's pairs between real givers and receivers (the floors' dummy rows left out).
+    pub(crate) fn solved_pairs(&self) -> Vec<(usize, usize)> {
+        self.solution.pairs().into_iter().filter(|&(gi, _)| gi < self.givers.len()).collect()
+    }
+
+    /// Rows of the solver's problem: the givers, then the floors' dummy givers.
+    fn n_rows(&self) -> usize {
+        self.givers.len() + self.floors.as_ref().map_or(0, Dummies::len)
+    }
+
+    /// The column of a group floor and each group's floor (the receivers it must have matched),
+    /// sorted by group; `None` without floors.
+    #[must_use]
+    pub fn floor_groups(&self) -> Option<(&str, Vec<(&str, usize)>)> {
+        let d = self.floors.as_ref()?;
+        Some((d.by.as_str(), d.groups.iter().map(|g| (g.name.as_str(), g.floor)).collect()))
     }
 
     /// Positions of giver `g` and receiver `r` (ids) in the sides, when both take part.
@@ -711,9 +783,13 @@ impl MatchResult {
     /// there is one, else scoring the pairs the search reaches.
     fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
         if let Some(t) = self.tables.get() {
-            return Ok(self.solution.forced_loss(t.problem.view(), &self.options, gi, ri));
+            let problem = with_dummies(&t.problem, self.floors.as_ref());
+            return Ok(self.solution.forced_loss(problem.view(), &self.options, gi, ri));
         }
         let cost = |gi: usize, ri: usize| {
+            if let Some(d) = self.floors.as_ref().filter(|_| gi >= self.givers.len()) {
+                return d.cost(gi - self.givers.len(), ri);
+            }
             let (pair, rule) = view.pair(gi, ri);
             if rule.is_none() {
                 pair.score + self.bonus.of(gi, ri)
@@ -721,7 +797,7 @@ impl MatchResult {
                 f64::NEG_INFINITY
             }
         };
-        let shape = (self.givers.len(), self.receivers.len());
+        let shape = (self.n_rows(), self.receivers.len());
         Ok(self.solution.forced_loss_with(shape, cost, &self.options, gi, ri))
     }
 
@@ -736,10 +812,10 @@ impl MatchResult {
         match self.solver {
             Solver::Dense | Solver::Auto => {
                 let t = self.tables.get().ok_or_else(|| CertificateError::Malformed("no dense problem".into()))?;
-                self.solution.verify(t.problem.view(), &self.options)?;
+                self.solution.verify(with_dummies(&t.problem, self.floors.as_ref()).view(), &self.options)?;
             }
             Solver::Sparse => {
-                let (indptr, indices, costs) = csr_of(&self.arcs, self.givers.len());
+                let (indptr, indices, costs) = csr_of(&self.arcs, self.n_rows());
                 let csr = Csr { n_cols: self.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
                 verify_sparse(&self.solution, &csr, &self.options)?;
                 let (u, v) = (&self.solution.row_duals, &self.solution.col_duals);

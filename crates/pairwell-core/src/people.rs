@@ -319,6 +319,9 @@ pub struct People {
     pub rows: Vec<usize>,
     /// What was tolerated (exact duplicate rows).
     pub warnings: Vec<String>,
+    /// Values of other columns that config names (floors' `by`): by column, then person id.
+    #[serde(default)]
+    pub columns: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The cells of one row, in [`FIELDS`] order.
@@ -410,7 +413,7 @@ impl PeopleReader {
             });
         }
         if problems.is_empty() {
-            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings })
+            Ok(People { people: self.people, rows: self.rows, warnings: self.warnings, columns: BTreeMap::new() })
         } else {
             Err(problems)
         }

@@ -20,6 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{CohortOptions, Role, UnknownManager};
+use crate::floors::Floor;
 
 /// A workplace relationship pairwell can match for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -102,6 +103,7 @@ impl Program {
             solver: Solver::Auto,
             candidates: 24,
             objective: Objective::Score,
+            floors: Vec::new(),
         }
     }
 }
@@ -291,6 +293,8 @@ pub struct Config {
     pub candidates: Option<usize>,
     /// What the solver maximises: `score` (default) or `participation`.
     pub objective: Option<Objective>,
+    /// Group floors (`[[floors]]`: `by`, `side`, `rate` or `min`); see [`crate::floors`].
+    pub floors: Option<Vec<Floor>>,
 }
 
 impl Config {
@@ -407,6 +411,8 @@ pub struct Settings {
     pub candidates: usize,
     /// What the solver maximises.
     pub objective: Objective,
+    /// Group floors.
+    pub floors: Vec<Floor>,
 }
 
 impl Settings {
@@ -454,6 +460,7 @@ impl Settings {
         s.solver = config.solver.unwrap_or(s.solver);
         s.candidates = config.candidates.unwrap_or(s.candidates);
         s.objective = config.objective.unwrap_or(s.objective);
+        s.floors = config.floors.clone().unwrap_or_default();
         s.check()?;
         // Weights count only relative to each other: scaled so the largest is 1, a sum of
         // huge weights cannot overflow.
@@ -498,6 +505,7 @@ impl Settings {
                 return out(key, value.to_string(), "expected a number from 0 to 1");
             }
         }
+        Floor::check(&self.floors)?;
         if self.candidates == 0 {
             return out("candidates", "0".into(), "expected a whole number >= 1");
         }

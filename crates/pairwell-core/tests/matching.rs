@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{Person, Role};
+use pairwell_core::floors::{Floor, FloorError};
 use pairwell_core::matching::{match_people, rematch_read, MatchError, MatchResult, Reason, Side};
 use pairwell_core::program::{Config, ConfigError, Objective, Program, Settings, Solver};
 use pairwell_core::rematch::{Ended, Keep, Previous, Status};
@@ -328,7 +329,7 @@ fn the_tested_config_keys_are_all_the_keys() {
 }
 
 /// For each config key, a config using it and the mentor `me` then gets (`skill` by default).
-const CONFIG_CASES: [(&str, &str, &str); 17] = [
+const CONFIG_CASES: [(&str, &str, &str); 18] = [
     ("weights", r#"{"weights": {"skills": 0.05}}"#, "teacher"),
     ("window", r#"{"window": [1, 1]}"#, "near"),
     ("gap_bounds", r#"{"gap_bounds": [1, 1]}"#, "near"),
@@ -354,6 +355,8 @@ const CONFIG_CASES: [(&str, &str, &str); 17] = [
     // One mentee: matching the most receivers changes nothing here (see
     // `participation_matches_the_most_receivers_then_the_best_total`).
     ("objective", r#"{"objective": "participation"}"#, "skill"),
+    // Likewise a floor (see `floors_give_the_best_matching_that_meets_them_or_name_a_group`).
+    ("floors", r#"{"floors": [{"by": "department", "rate": 1}]}"#, "skill"),
 ];
 
 #[test]
@@ -1189,5 +1192,98 @@ fn bad_previous_pairs_and_keep_are_errors_naming_them() {
             &Previous { pairs: vec![], keep: Keep::Bonus(keep) },
         );
         assert!(matches!(&bad, Err(MatchError::Previous(m)) if m.contains("keep")), "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+    #[test]
+    fn floors_give_the_best_matching_that_meets_them_or_name_a_group(
+        people in small_cohort().prop_map(|mut people| {
+            // A mentor (two levels up) for every two mentees, so that mentees compete and floors
+            // more often bind than fail.
+            for (i, p) in people.iter_mut().enumerate() {
+                (p.level, p.roles) = if i % 3 == 0 { (6.0, vec![Role::Mentor]) } else { (4.0, vec![Role::Mentee]) };
+                p.capacity = p.capacity.max(1);
+            }
+            people
+        }),
+        rc in random_config(),
+        rate in proptest::sample::select(vec![0.25, 0.5, 0.75]),
+        by_min in any::<bool>(),
+        sparse in any::<bool>(),
+    ) {
+        // Groups: the department ("" is a group of its own); floors by rate, or `min` of 1 in "x".
+        let values: BTreeMap<String, String> = people.iter().map(|p| (p.id.clone(), p.department.clone())).collect();
+        let floor = if by_min {
+            Floor { by: "department".into(), side: Side::Receiver, rate: None, min: Some([("x".to_string(), 1)].into()) }
+        } else {
+            Floor { by: "department".into(), side: Side::Receiver, rate: Some(rate), min: None }
+        };
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let rc = RandomConfig { program: Program::Mentoring, ..rc };
+        let rules = Config { min_score: None, ..rc.config(&people, false) };
+        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(vec![floor.clone()]), ..rules.clone() };
+        let read = pairwell_core::people::People {
+            people: people.clone(),
+            columns: [("department".to_string(), values.clone())].into(),
+            ..Default::default()
+        };
+        let plain = match_people(people.clone(), rc.program, &rules).unwrap();
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &plain);
+        let (_, receiver_ids) = plain.participants();
+        // Each group's floor and a brute force over every matching.
+        let group = |ri: usize| values[receiver_ids[ri]].as_str();
+        let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+        for ri in 0..receivers {
+            *sizes.entry(group(ri)).or_default() += 1;
+        }
+        if by_min {
+            sizes.entry("x").or_default();
+        }
+        let floor_of = |g: &str| if by_min { usize::from(g == "x") } else { (rate * sizes[g] as f64 - 1e-9).ceil() as usize };
+        let mut best = f64::NEG_INFINITY;
+        let mut reach: BTreeMap<&str, usize> = BTreeMap::new();
+        each_matching(&allowed, &capacity, receivers, &mut |chosen| {
+            let mut matched: BTreeMap<&str, usize> = BTreeMap::new();
+            for &k in chosen {
+                *matched.entry(group(allowed[k].1)).or_default() += 1;
+            }
+            for (g, &n) in &matched {
+                let at = reach.entry(g).or_default();
+                *at = (*at).max(n);
+            }
+            if sizes.keys().all(|g| matched.get(g).copied().unwrap_or(0) >= floor_of(g)) {
+                best = best.max(chosen.iter().map(|&k| allowed[k].2).sum());
+            }
+        });
+        match pairwell_core::matching::match_read(read, rc.program, &config) {
+            Ok(r) => {
+                r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert!((r.total - best).abs() < 1e-9, "total {} vs brute force {}", r.total, best);
+                for (g, &size) in &sizes {
+                    let matched = r.pairs.iter().filter(|p| values[&p.receiver] == *g).count();
+                    prop_assert!(matched >= floor_of(g) && matched <= size);
+                }
+                let floors = r.floor_groups().unwrap();
+                prop_assert_eq!(floors.0, "department");
+                for (g, f) in floors.1 {
+                    prop_assert_eq!(f, floor_of(g));
+                }
+            }
+            Err(MatchError::Floor(FloorError::Group { group, floor, reach: got, .. })) => {
+                prop_assert!(best == f64::NEG_INFINITY, "feasible floors refused: {}", best);
+                prop_assert_eq!(floor, floor_of(&group));
+                prop_assert_eq!(got, reach.get(group.as_str()).copied().unwrap_or(0));
+                prop_assert!(got < floor);
+            }
+            Err(MatchError::Floor(FloorError::Together { .. })) => {
+                prop_assert!(best == f64::NEG_INFINITY, "feasible floors refused: {}", best);
+                for g in sizes.keys() {
+                    prop_assert!(reach.get(g).copied().unwrap_or(0) >= floor_of(g), "group {} fails alone", g);
+                }
+            }
+            Err(e) => prop_assert!(false, "{}", e),
+        }
     }
 }

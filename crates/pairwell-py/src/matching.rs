@@ -5,6 +5,8 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
+use std::collections::BTreeMap;
+
 use pairwell_core::rematch::{Keep, Previous};
 use pairwell_core::score::COMPONENTS;
 use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
@@ -62,17 +64,30 @@ pub(crate) fn request(py: Python<'_>, program: &str, config: Option<&Bound<'_, P
     Ok((program, config))
 }
 
-/// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None.
+/// Values of other people columns by column name, then person id (floors' `by`).
+type Columns = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The people columns that `config`'s floors group by: what `columns` must carry.
 #[pyfunction]
-#[pyo3(signature = (people, program, config=None))]
+#[pyo3(signature = (config=None))]
+fn floor_columns(config: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<String>> {
+    Ok(config_from(config)?.floors.unwrap_or_default().into_iter().map(|f| f.by).collect())
+}
+
+/// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None;
+/// `columns` carries the values of the columns floors group by.
+#[pyfunction]
+#[pyo3(signature = (people, program, config=None, columns=None))]
 fn match_people(
     py: Python<'_>,
     people: &PyPeople,
     program: &str,
     config: Option<&Bound<'_, PyAny>>,
+    columns: Option<Columns>,
 ) -> PyResult<PyMatchResult> {
     let (program, config) = request(py, program, config)?;
-    let people = people.0.clone();
+    let mut people = people.0.clone();
+    people.columns = columns.unwrap_or_default();
     let result = compute::run(py, || core::match_read(people, program, &config))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
 }
@@ -80,7 +95,7 @@ fn match_people(
 /// Matches people again after a previous matching; see `pairwell.rematch`. `previous` holds
 /// `(giver, receiver)` ids, `keep` is a number >= 0 or `"all"`.
 #[pyfunction]
-#[pyo3(signature = (people, program, config, previous, keep))]
+#[pyo3(signature = (people, program, config, previous, keep, columns=None))]
 fn rematch_people(
     py: Python<'_>,
     people: &PyPeople,
@@ -88,6 +103,7 @@ fn rematch_people(
     config: Option<&Bound<'_, PyAny>>,
     previous: Vec<(String, String)>,
     keep: &Bound<'_, PyAny>,
+    columns: Option<Columns>,
 ) -> PyResult<PyMatchResult> {
     let keep = if keep.is_instance_of::<PyString>() && keep.extract::<String>()? == "all" {
         Keep::All
@@ -97,7 +113,8 @@ fn rematch_people(
         return Err(PyTypeError::new_err(format!("keep must be a number or \"all\", got {}", keep.repr()?)));
     };
     let (program, config) = request(py, program, config)?;
-    let people = people.0.clone();
+    let mut people = people.0.clone();
+    people.columns = columns.unwrap_or_default();
     let previous = Previous { pairs: previous.into_iter().map(|(g, r)| [g, r]).collect(), keep };
     let result = compute::run(py, || core::rematch_read(people, program, &config, &previous))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
@@ -246,6 +263,12 @@ impl PyMatchResult {
         .map(Some)
     }
 
+    /// `(column, [(group, floor), ...])` of the config's group floor, or `None`.
+    fn floors(&self) -> Option<(String, Vec<(String, usize)>)> {
+        let (by, groups) = self.0.floor_groups()?;
+        Some((by.to_string(), groups.into_iter().map(|(g, f)| (g.to_string(), f)).collect()))
+    }
+
     /// Everything known about giver → receiver, as a dict.
     fn explain<'py>(&self, py: Python<'py>, giver: &str, receiver: &str) -> PyResult<Bound<'py, PyDict>> {
         let e: Explanation = compute::run(py, || self.0.explain(giver, receiver))?.map_err(Error::from)?;
@@ -270,5 +293,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMatchResult>()?;
     m.add_function(wrap_pyfunction!(match_people, m)?)?;
     m.add_function(wrap_pyfunction!(rematch_people, m)?)?;
+    m.add_function(wrap_pyfunction!(floor_columns, m)?)?;
     Ok(())
 }
