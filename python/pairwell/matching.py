@@ -126,9 +126,10 @@ class MatchResult:
         capacities (:meth:`verify` proves it); under config ``objective = "participation"``,
         the maximum over the matchings that match the most receivers.
     solver_total:
-        What the solver maximised: the pair scores plus the bonuses of the objective (equal to
-        :attr:`total` under the default ``objective = "score"``). :meth:`verify` proves it, and
-        :meth:`explain`'s ``regret`` is measured in it.
+        What the solver maximised: the pair scores plus the bonuses of the ``participation``
+        objective, of :func:`pairwell.rematch`'s ``keep`` and of ``floors`` (equal to
+        :attr:`total` when none applies). :meth:`verify` proves it, and :meth:`explain`'s
+        ``regret`` is measured in it.
     solver:
         ``"dense"`` (every pair in one matrix) or ``"sparse"`` (a candidate graph of each
         person's best partners, completed by pricing every other pair against its duals); config

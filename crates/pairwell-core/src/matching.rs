@@ -207,8 +207,9 @@ pub struct MatchResult {
     /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities
     /// (under the `participation` objective, over those that match the most receivers).
     pub total: f64,
-    /// What the solver maximised: the sum of the pairs' weights (score plus the participation
-    /// bonus). Equals `total` when no bonus applies.
+    /// What the solver maximised and the certificate proves: the sum of the pairs' weights
+    /// (score plus the bonuses of the `participation` objective, of re-matching's `keep` and of
+    /// the floors' coverage, dummy givers included). Equals `total` when no bonus applies.
     pub solver_total: f64,
     /// What was tolerated or is worth knowing: unknown managers ignored, a side nobody opted
     /// into, exact duplicate rows dropped.

@@ -1212,6 +1212,7 @@ proptest! {
         rate in proptest::sample::select(vec![0.25, 0.5, 0.75]),
         by_min in any::<bool>(),
         sparse in any::<bool>(),
+        participation in any::<bool>(),
     ) {
         // Groups: the department ("" is a group of its own); floors by rate, or `min` of 1 in "x".
         let values: BTreeMap<String, String> = people.iter().map(|p| (p.id.clone(), p.department.clone())).collect();
@@ -1223,7 +1224,8 @@ proptest! {
         let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
         let rc = RandomConfig { program: Program::Mentoring, ..rc };
         let rules = Config { min_score: None, ..rc.config(&people, false) };
-        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(vec![floor.clone()]), ..rules.clone() };
+        let objective = Some(if participation { Objective::Participation } else { Objective::Score });
+        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(vec![floor.clone()]), objective, ..rules.clone() };
         let read = pairwell_core::people::People {
             people: people.clone(),
             columns: [("department".to_string(), values.clone())].into(),
@@ -1242,7 +1244,8 @@ proptest! {
             sizes.entry("x").or_default();
         }
         let floor_of = |g: &str| if by_min { usize::from(g == "x") } else { (rate * sizes[g] as f64 - 1e-9).ceil() as usize };
-        let mut best = f64::NEG_INFINITY;
+        // The best (pairs, total) that meets the floors: the total alone under `score`.
+        let mut best = (0, f64::NEG_INFINITY);
         let mut reach: BTreeMap<&str, usize> = BTreeMap::new();
         each_matching(&allowed, &capacity, receivers, &mut |chosen| {
             let mut matched: BTreeMap<&str, usize> = BTreeMap::new();
@@ -1254,13 +1257,18 @@ proptest! {
                 *at = (*at).max(n);
             }
             if sizes.keys().all(|g| matched.get(g).copied().unwrap_or(0) >= floor_of(g)) {
-                best = best.max(chosen.iter().map(|&k| allowed[k].2).sum());
+                let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+                let count = if participation { chosen.len() } else { 0 };
+                if count > best.0 || (count == best.0 && total > best.1) {
+                    best = (count, total);
+                }
             }
         });
         match pairwell_core::matching::match_read(read, rc.program, &config) {
             Ok(r) => {
                 r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
-                prop_assert!((r.total - best).abs() < 1e-9, "total {} vs brute force {}", r.total, best);
+                prop_assert!((r.total - best.1).abs() < 1e-9, "total {} vs brute force {:?}", r.total, best);
+                prop_assert!(!participation || r.pairs.len() == best.0);
                 for (g, &size) in &sizes {
                     let matched = r.pairs.iter().filter(|p| values[&p.receiver] == *g).count();
                     prop_assert!(matched >= floor_of(g) && matched <= size);
@@ -1272,13 +1280,13 @@ proptest! {
                 }
             }
             Err(MatchError::Floor(FloorError::Group { group, floor, reach: got, .. })) => {
-                prop_assert!(best == f64::NEG_INFINITY, "feasible floors refused: {}", best);
+                prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
                 prop_assert_eq!(floor, floor_of(&group));
                 prop_assert_eq!(got, reach.get(group.as_str()).copied().unwrap_or(0));
                 prop_assert!(got < floor);
             }
             Err(MatchError::Floor(FloorError::Together { .. })) => {
-                prop_assert!(best == f64::NEG_INFINITY, "feasible floors refused: {}", best);
+                prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
                 for g in sizes.keys() {
                     prop_assert!(reach.get(g).copied().unwrap_or(0) >= floor_of(g), "group {} fails alone", g);
                 }

@@ -194,8 +194,8 @@ impl PyMatchResult {
         self.0.total
     }
 
-    /// What the solver maximised: the pair scores plus the objective's bonuses (equals
-    /// `total` when none applies).
+    /// What the solver maximised: the pair scores plus the bonuses of the objective, of
+    /// re-matching's `keep` and of floors (equals `total` when none applies).
     #[getter]
     fn solver_total(&self) -> f64 {
         self.0.solver_total
