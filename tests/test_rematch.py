@@ -3,6 +3,7 @@ optimum of the shifted scores, and every change is reported."""
 
 from __future__ import annotations
 
+import json
 import pickle
 
 import numpy as np
@@ -101,6 +102,9 @@ def test_previous_forms_give_the_same_result(tmp_path):
         pd.testing.assert_frame_equal(r.pairs, results[0].pairs)
     copy = pickle.loads(pickle.dumps(results[0]))
     pd.testing.assert_frame_equal(copy.changes, results[0].changes)
+    as_dict = json.loads(results[0].to_json())
+    assert as_dict["changes"][0].keys() == {"giver", "receiver", "status", "reason"}
+    assert len(as_dict["changes"]) == len(results[0].changes)
     assert pairwell.match(after, "mentoring", CONFIG).changes is None
 
 

@@ -285,12 +285,16 @@ class MatchResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain Python values (JSON-safe: None where a number is undefined):
-        ``program``, ``total``, ``pairs`` and ``unmatched`` (lists of records), ``metrics``,
-        ``settings`` and ``warnings``."""
+        ``program``, ``total``, ``solver_total``, ``pairs`` and ``unmatched`` (lists of
+        records), ``metrics``, ``settings`` and ``warnings``; after :func:`pairwell.rematch`,
+        ``changes`` too."""
+        changes = {} if self.changes is None else {"changes": self.changes.to_dict("records")}
         return _json_safe(
             {
                 "program": self.program,
                 "total": self.total,
+                "solver_total": self.solver_total,
+                **changes,
                 "pairs": self.pairs.to_dict("records"),
                 "unmatched": self.unmatched.to_dict("records"),
                 "metrics": self.metrics,
