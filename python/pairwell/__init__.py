@@ -3,7 +3,9 @@ pairing optimal.
 
 - :func:`match` pairs people for a program and returns a :class:`MatchResult` (pairs, unmatched
   people and why, explanations, metrics, an optimality certificate); :func:`compare` sets it
-  against greedy, random and stable matching; :func:`sample_cohort` makes test organisations.
+  against greedy, random and stable matching; :func:`rematch` pairs people again after some
+  joined or left, keeping the previous pairs that still work; :func:`sample_cohort` makes test
+  organisations.
 - :func:`match_groups` and :func:`compare_groups` do the same for many independent cohorts in
   one table (one per customer, country...), in parallel; :mod:`pairwell.dask` and
   :mod:`pairwell.spark` run them on a cluster.
@@ -27,6 +29,7 @@ from pairwell.compare import CompareTable, compare
 from pairwell.groups import GroupedMatch, compare_groups, match_groups
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
+from pairwell.rematch import rematch
 from pairwell.sample import sample_cohort
 from pairwell.sparse import min_weight_full_bipartite_matching
 
@@ -50,6 +53,7 @@ __all__ = [
     "match_groups",
     "min_weight_full_bipartite_matching",
     "read_people",
+    "rematch",
     "sample_cohort",
     "solve",
     "solve_batch",

@@ -1,4 +1,4 @@
-"""The ``pairwell`` command: demo, match and compare from a terminal.
+"""The ``pairwell`` command: demo, match, rematch and compare from a terminal.
 
 Exit codes: 0 on success, 2 on bad input (one line on stderr says what and where).
 """
@@ -17,6 +17,7 @@ import pandas as pd
 from pairwell._core import PairwellError, __version__
 from pairwell.compare import compare_result
 from pairwell.matching import PROGRAMS, MatchResult, match
+from pairwell.rematch import rematch
 
 __all__ = ["main", "sample_cohort_path"]
 
@@ -85,9 +86,15 @@ def _demo(args: argparse.Namespace) -> None:
 
 def _match(args: argparse.Namespace) -> None:
     progress = _Progress(1)
-    result = match(args.people, args.program, args.config)
+    if args.command == "rematch":
+        result = rematch(args.previous, args.people, args.program, args.config, keep=args.keep)
+    else:
+        result = match(args.people, args.program, args.config)
     progress.step("matched")
     print(_summary(result))
+    if result.changes is not None:
+        counts = result.changes.fillna({"reason": ""}).groupby(["status", "reason"]).size()
+        print("changes: " + ", ".join(f"{n} {s}{f' ({r})' if r else ''}" for (s, r), n in counts.items()))
     if args.output:
         result.pairs.to_csv(args.output, index=False)
         print(f"wrote {len(result.pairs)} pairs to {args.output}")
@@ -106,6 +113,16 @@ def _compare(args: argparse.Namespace) -> None:
     progress.step("baselines")
     print(_summary(result))
     print(_table(table))
+
+
+def _keep(text: str) -> float | str:
+    """``--keep``: a number or ``all``."""
+    if text == "all":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'expected a number or "all", got {text!r}') from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -141,6 +158,21 @@ def _parser() -> argparse.ArgumentParser:
         "--show", type=int, default=20, help="how many pairs to print when not writing a file (default 20)"
     )
     one.set_defaults(run=_match)
+
+    again = sub.add_parser(
+        "rematch", help="match people again after some joined or left, keeping the previous pairs that still work"
+    )
+    again.add_argument("previous", metavar="PREVIOUS.csv", help="the previous pairs: a CSV with giver and receiver")
+    common(again)
+    again.add_argument(
+        "--keep",
+        default=0.05,
+        type=_keep,
+        help='what keeping a surviving previous pair is worth, in score units (default 0.05), or "all" to pin them',
+    )
+    again.add_argument("--output", "-o", metavar="PAIRS.csv", help="write every new pair to this CSV")
+    again.add_argument("--show", type=int, default=20, help="how many pairs to print when not writing a file")
+    again.set_defaults(run=_match)
 
     cmp = sub.add_parser("compare", help="compare the optimal matching with greedy, random and stable matching")
     common(cmp)

@@ -27,6 +27,7 @@ ConfigLike = Union[Mapping[str, Any], str, "os.PathLike[str]", None]
 
 PAIR_COLUMNS: list[str] = list(_core.PAIR_COLUMNS)
 UNMATCHED_COLUMNS: list[str] = list(_core.UNMATCHED_COLUMNS)
+CHANGE_COLUMNS: list[str] = ["giver", "receiver", "status", "reason"]
 
 
 def _config(config: ConfigLike) -> Any:
@@ -56,6 +57,20 @@ def _id(value: Any) -> str:
     """An id as the engine spells it: text, or a whole number written without a fraction."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise TypeError(f"ids are text or whole numbers, got {type(value).__name__}")
+    return str(value)
+
+
+def _group_name(value: Any) -> str | None:
+    """A group value as floors name it: text as is, whole numbers without a fraction, None for
+    a missing value (such a person is in no group)."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (list, tuple, dict, set)):
+        raise ConfigError(f"floors: a group value must be a single value, got {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
@@ -93,7 +108,13 @@ class MatchResult:
         and ``detail`` (how many partners each rule excluded).
     total:
         Sum of pair scores: the maximum over every matching that keeps the rules and
-        capacities (:meth:`verify` proves it).
+        capacities (:meth:`verify` proves it); under config ``objective = "participation"``,
+        the maximum over the matchings that match the most receivers.
+    solver_total:
+        What the solver maximised: the pair scores plus the bonuses of the ``participation``
+        objective, of :func:`pairwell.rematch`'s ``keep`` and of ``floors`` (equal to
+        :attr:`total` when none applies). :meth:`verify` proves it, and :meth:`explain`'s
+        ``regret`` is measured in it.
     solver:
         ``"dense"`` (every pair in one matrix) or ``"sparse"`` (a candidate graph of each
         person's best partners, completed by pricing every other pair against its duals); config
@@ -104,6 +125,11 @@ class MatchResult:
         Wall time of the match (reading, scoring and solving).
     scoring_seconds, solving_seconds:
         The engine's time split between scoring (with the rules) and solving.
+    changes:
+        After :func:`pairwell.rematch`: DataFrame with columns ``giver``, ``receiver``,
+        ``status`` (``kept``, ``ended`` or ``new``) and ``reason`` (why an ended pair ended:
+        ``left``, ``rule`` or ``replaced``; None for kept and new pairs). None after
+        :func:`match`.
     """
 
     def __init__(self, native: Any, people: Any, seconds: float, inputs: tuple[Any, Any, Any, Any]) -> None:
@@ -111,6 +137,7 @@ class MatchResult:
         self._inputs = inputs  # (native people, source table, columns, config): for pickling, .people
         self.program: str = native.program
         self.total: float = native.total
+        self.solver_total: float = native.solver_total
         self.solver: str = native.solver
         self._people = people
         self.seconds = seconds
@@ -118,6 +145,9 @@ class MatchResult:
         self.pairs = pd.DataFrame(native.pairs(), columns=native.pair_columns())
         self.unmatched = pd.DataFrame(native.unmatched(), columns=UNMATCHED_COLUMNS)
         self.scoring_seconds, self.solving_seconds = native.timings()
+        changes = native.changes()
+        self.changes: pd.DataFrame | None = None if changes is None else pd.DataFrame(changes, columns=CHANGE_COLUMNS)
+        self._previous: tuple[list[tuple[str, str]], Any] | None = None  # (pairs, keep) of a re-matching
         self._metrics: dict[str, Any] | None = None
 
     @property
@@ -144,7 +174,9 @@ class MatchResult:
 
         Any column of the people table works (``department``, ``level``, or one you add, such
         as a demographic column). Counts participants of both sides: a giver is matched when
-        they have at least one receiver.
+        they have at least one receiver. When config ``floors`` groups by ``by``, three more
+        columns set each group's floor beside its rate: ``receivers``, ``receivers_matched`` and
+        ``floor`` (the receivers the floor requires matched; 0 for a group without one).
         """
         if not isinstance(by, str):
             raise TypeError(f"fairness: by must be the name of one column (a str), got {by!r}")
@@ -175,7 +207,20 @@ class MatchResult:
             participants=("matched", "size"), matched=("matched", "sum"), mean_score=("score", "mean")
         )
         out["match_rate"] = out["matched"] / out["participants"]
-        return out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
+        out = out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
+        floors = self._native.floors()
+        if floors is None or floors[0] != by:
+            return out
+        receiver_ids = pd.Index(receivers)
+        receiver_groups = groups.reindex(receiver_ids).map(_group_name)
+        matched = receiver_ids.isin(self.pairs["receiver"])
+        per_group = pd.DataFrame({"group": receiver_groups.to_numpy(), "matched": matched})
+        counts = per_group.groupby("group", dropna=False)["matched"].agg(["size", "sum"])
+        names = out[by].map(_group_name)
+        out["receivers"] = names.map(counts["size"]).fillna(0).astype(int).to_numpy()
+        out["receivers_matched"] = names.map(counts["sum"]).fillna(0).astype(int).to_numpy()
+        out["floor"] = names.map(dict(floors[1])).fillna(0).astype(int).to_numpy()
+        return out
 
     def compare(self, seed: int = 0) -> Any:
         """This matching against the greedy, random and stable baselines: see
@@ -226,12 +271,16 @@ class MatchResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain Python values (JSON-safe: None where a number is undefined):
-        ``program``, ``total``, ``pairs`` and ``unmatched`` (lists of records), ``metrics``,
-        ``settings`` and ``warnings``."""
+        ``program``, ``total``, ``solver_total``, ``pairs`` and ``unmatched`` (lists of
+        records), ``metrics``, ``settings`` and ``warnings``; after :func:`pairwell.rematch`,
+        ``changes`` too."""
+        changes = {} if self.changes is None else {"changes": self.changes.to_dict("records")}
         return _json_safe(
             {
                 "program": self.program,
                 "total": self.total,
+                "solver_total": self.solver_total,
+                **changes,
                 "pairs": self.pairs.to_dict("records"),
                 "unmatched": self.unmatched.to_dict("records"),
                 "metrics": self.metrics,
@@ -290,7 +339,7 @@ class MatchResult:
         # The engine's state is rebuilt by matching the same people again: deterministic, so
         # the copy has the same pairs, explanations and certificate.
         native, source, columns, config = self._inputs
-        return (_rebuild, (native, self.program, config, source, columns, self.seconds))
+        return (_rebuild, (native, self.program, config, source, columns, self.seconds, self._previous))
 
     def __repr__(self) -> str:
         return (
@@ -299,11 +348,24 @@ class MatchResult:
         )
 
 
-def _rebuild(native: Any, program: str, config: Any, source: Any, columns: Any, seconds: float) -> MatchResult:
+def _rebuild(
+    native: Any,
+    program: str,
+    config: Any,
+    source: Any,
+    columns: Any,
+    seconds: float,
+    previous: tuple[list[tuple[str, str]], Any] | None = None,
+) -> MatchResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        native_result = _core.match_people(native, program, config)
-    return MatchResult(native_result, None, seconds, (native, source, columns, config))
+        if previous is None:
+            native_result = _core.match_people(native, program, config)
+        else:
+            native_result = _core.rematch_people(native, program, config, *previous)
+    result = MatchResult(native_result, None, seconds, (native, source, columns, config))
+    result._previous = previous
+    return result
 
 
 def match(
@@ -329,8 +391,13 @@ def match(
         ``min_score``, ``timezone_weight``, ``max_timezone_gap``, ``language_weight``,
         ``require_shared_language``, ``normalize`` (default true: names compared trimmed and
         case-folded), ``unknown_manager`` (``"error"``, the default, or ``"ignore"``),
-        ``solver``, ``candidates`` and ``criteria`` (custom criteria; see the README's
-        "Designing a program"). Unknown keys are errors.
+        ``solver``, ``candidates``, ``criteria`` (custom criteria; see the README's "Designing a
+        program"), ``objective`` (``"score"``, the default: the largest total score;
+        ``"participation"``: the most receivers matched, then the largest total score), and
+        ``floors``: a list of one table ``{"by": column, "rate": r}`` (each group of the column
+        has at least ``ceil(r * size)`` receivers matched) or ``{"by": column, "min": {group:
+        count}}``; a floor no matching meets raises :class:`pairwell.InfeasibleError` naming the
+        group and how many of it any matching reaches. Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
 
@@ -343,14 +410,30 @@ def match(
         Unknown program or config key, values out of range, unknown ids in ``never`` or
         ``pin``, a pin that breaks a rule or a capacity. Both are ``ValueError`` subclasses.
     """
+    return _run(people, program, config, columns)
+
+
+def _run(
+    people: PeopleLike,
+    program: str,
+    config: ConfigLike,
+    columns: Mapping[str, str] | None,
+    previous: tuple[list[tuple[str, str]], Any] | None = None,
+) -> MatchResult:
+    """:func:`match`, or with ``previous`` (pairs, keep) the re-matching of :func:`pairwell.rematch`;
+    the engine's warnings are raised as ``UserWarning`` at the caller's caller."""
     if program not in PROGRAMS:
         raise ConfigError(f"unknown program {program!r}; expected one of {', '.join(PROGRAMS)}")
     engine_config = _config(config)
     start = time.perf_counter()
     native_people, _, source = to_native(people, columns)
-    native = _core.match_people(native_people, program, engine_config)
+    if previous is None:
+        native = _core.match_people(native_people, program, engine_config)
+    else:
+        native = _core.rematch_people(native_people, program, engine_config, *previous)
     inputs = (native_people, source, columns, engine_config)
     result = MatchResult(native, None, time.perf_counter() - start, inputs)
+    result._previous = previous
     for warning in result.warnings:
-        warnings.warn(warning, UserWarning, stacklevel=2)
+        warnings.warn(warning, UserWarning, stacklevel=3)
     return result

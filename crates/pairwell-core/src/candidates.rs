@@ -16,6 +16,11 @@
 //! engine adds them and resumes the solve. When none is left, the duals are feasible for every
 //! pair: the matching is the optimum of the whole problem, certified by the same conditions as
 //! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
+//!
+//! **Solver weights.** The solver maximises each open pair's *weight*: its score plus a
+//! [`Bonus`] (the participation objective, re-matching's `keep`, group floors' coverage).
+//! Everything here (candidate lists, the dense problem, pricing, the dual check) reads weights,
+//! so the certificate proves the weighted optimum; the pairs keep their true scores.
 
 use std::ops::Range;
 
@@ -86,6 +91,34 @@ impl Best {
     }
 }
 
+/// What the solver adds to an open pair's score: its weight is `score + bonus.of(gi, ri)`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Bonus {
+    /// Added to every open pair (participation, floors' coverage).
+    pub each: f64,
+    /// Added to the pairs of `kept` (re-matching).
+    pub keep: f64,
+    /// `(giver, receiver)` positions of the pairs that get `keep`, sorted.
+    pub kept: Vec<(u32, u32)>,
+    /// Added to every open pair of each receiver (floors' coverage); empty when none.
+    pub receiver: Vec<f64>,
+}
+
+impl Bonus {
+    /// The bonus of giver `gi` → receiver `ri`.
+    pub fn of(&self, gi: usize, ri: usize) -> f64 {
+        let kept = self.keep != 0.0 && self.kept.binary_search(&(gi as u32, ri as u32)).is_ok();
+        let receiver = self.receiver.get(ri).copied().unwrap_or(0.0);
+        self.each + receiver + if kept { self.keep } else { 0.0 }
+    }
+
+    /// The pricing tolerance: [`TOLERANCE`] relative to the largest weight, as weights of
+    /// `1 + bonus` carry rounding of that size into the duals.
+    pub fn tolerance(&self) -> f64 {
+        TOLERANCE * (1.0 + self.each + self.keep + self.receiver.iter().fold(0.0, |m: f64, &x| m.max(x)))
+    }
+}
+
 /// One program run's pairs: positions in the sorted sides, the rules, the pins.
 pub(crate) struct Pairs<'a> {
     pub cohort: &'a Cohort,
@@ -100,6 +133,8 @@ pub(crate) struct Pairs<'a> {
     pub receiver_free: &'a [bool],
     /// Candidate list length of receivers; givers keep `k + min(capacity, k)`.
     pub k: usize,
+    /// What the solver adds to each open pair's score.
+    pub bonus: &'a Bonus,
 }
 
 /// What [`Pairs::scan`] keeps of every pair.
@@ -119,7 +154,7 @@ pub(crate) struct Tables {
     pub gains: Array2<f64>,
     /// The rule forbidding each pair (pins included).
     pub rules: Array2<Option<Rule>>,
-    /// The dense solver's problem: the score of every open pair, `-inf` elsewhere.
+    /// The dense solver's problem: the weight of every open pair, `-inf` elsewhere.
     pub problem: Array2<f64>,
 }
 
@@ -201,7 +236,11 @@ impl Pairs<'_> {
         let mut problem = memory::reserve(pairs, what("solver's problem"))?;
         let mut rules = Array2::from_shape_vec(shape, memory::filled(pairs, None, what("rules"))?).unwrap_or_default();
         let scan = self.scan_into(Some((&mut scores, &mut gains, &mut rules)))?;
-        problem.extend(scores.iter().zip(&rules).map(|(&s, rule)| if rule.is_none() { s } else { f64::NEG_INFINITY }));
+        let weight = |(k, (&s, rule)): (usize, (&f64, &Option<Rule>))| match rule {
+            None => s + self.bonus.of(k / shape.1, k % shape.1),
+            Some(_) => f64::NEG_INFINITY,
+        };
+        problem.extend(scores.iter().zip(&rules).enumerate().map(weight));
         Ok((scan, Tables { scores, gains, rules, problem: array(problem) }))
     }
 
@@ -266,8 +305,9 @@ impl Pairs<'_> {
                 part.receiver_counts[ri][slot] += 1;
                 // The candidate lists serve the sparse solve; a dense one reads the tables.
                 if keep_lists && self.in_problem(gi, rule) {
-                    best.offer(pair.score, ri as u32);
-                    part.receiver_best[ri].offer(pair.score, gi as u32);
+                    let weight = pair.score + self.bonus.of(gi, ri);
+                    best.offer(weight, ri as u32);
+                    part.receiver_best[ri].offer(weight, gi as u32);
                 }
                 if let Some((scores, gains, rules)) = rows.as_mut() {
                     scores[[row, ri]] = pair.score;
@@ -281,7 +321,7 @@ impl Pairs<'_> {
         part
     }
 
-    /// Open pairs outside the graph that beat the duals `u` (givers) and `v` (receivers): at
+    /// Open pairs outside the graph whose weight beats the duals `u` (givers) and `v` (receivers): at
     /// most `per_receiver` for each giver and for each receiver (the most violating), sorted by
     /// giver then receiver; none exactly when no pair beats them. `arcs[gi]` lists the receivers already in the graph for giver `gi`, sorted.
     pub fn price(
@@ -293,6 +333,7 @@ impl Pairs<'_> {
         per_receiver: usize,
     ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
         let token = Token::current();
+        let tolerance = self.bonus.tolerance();
         // Receivers by potential: a giver only needs those below its own bound.
         let mut order: Vec<u32> =
             (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
@@ -304,22 +345,23 @@ impl Pairs<'_> {
             .into_par_iter()
             .map(|gi| {
                 let limit = scan.giver_best[gi].bound() - u[gi];
-                if token.is_cancelled() || self.room[gi] == 0 || limit.is_nan() || limit <= TOLERANCE {
+                if token.is_cancelled() || self.room[gi] == 0 || limit.is_nan() || limit <= tolerance {
                     return Vec::new();
                 }
-                let reach = sorted_v.partition_point(|&x| x < limit - TOLERANCE);
+                let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
                 let mut giver = None;
                 let mut violating = Vec::new();
                 for &ri in &order[..reach] {
                     let ri = ri as usize;
-                    if receiver_bound[ri] - u[gi] - v[ri] <= TOLERANCE || arcs[gi].binary_search(&(ri as u32)).is_ok() {
+                    if receiver_bound[ri] - u[gi] - v[ri] <= tolerance || arcs[gi].binary_search(&(ri as u32)).is_ok() {
                         continue;
                     }
                     let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
                     let pair = row.pair(self.receivers[ri]);
-                    let excess = pair.score - u[gi] - v[ri];
-                    if excess > TOLERANCE && self.rule(gi, ri, &pair).is_none() {
-                        violating.push((excess, gi, ri, pair.score));
+                    let weight = pair.score + self.bonus.of(gi, ri);
+                    let excess = weight - u[gi] - v[ri];
+                    if excess > tolerance && self.rule(gi, ri, &pair).is_none() {
+                        violating.push((excess, gi, ri, weight));
                     }
                 }
                 // Any violator proves the duals wrong; the giver's most violating are kept, so
@@ -345,9 +387,10 @@ impl Pairs<'_> {
         Ok(kept)
     }
 
-    /// The first open pair, if any, whose score exceeds `u[g] + v[r]` by more than the
+    /// The first open pair, if any, whose weight exceeds `u[g] + v[r]` by more than the
     /// tolerance: `(giver, receiver, excess)`. Scores every pair, in parallel.
     pub fn check_duals(&self, u: &[f64], v: &[f64]) -> Option<(usize, usize, f64)> {
+        let tolerance = self.bonus.tolerance() * 16.0;
         (0..self.givers.len()).into_par_iter().find_map_first(|gi| {
             if self.room[gi] == 0 {
                 return None;
@@ -355,8 +398,8 @@ impl Pairs<'_> {
             let giver = self.scorer.row(self.givers[gi]);
             self.receivers.iter().enumerate().find_map(|(ri, &r)| {
                 let pair = giver.pair(r);
-                let excess = pair.score - u[gi] - v[ri];
-                (excess > TOLERANCE * 16.0 && self.rule(gi, ri, &pair).is_none()).then_some((gi, ri, excess))
+                let excess = pair.score + self.bonus.of(gi, ri) - u[gi] - v[ri];
+                (excess > tolerance && self.rule(gi, ri, &pair).is_none()).then_some((gi, ri, excess))
             })
         })
     }

@@ -11,6 +11,8 @@
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
+//! - [`floors`]: at least so many receivers of each group matched, exactly.
+//! - [`rematch`]: matching again after people joined or left, keeping the previous pairs.
 //! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
@@ -25,12 +27,14 @@ pub mod cancel;
 mod candidates;
 pub mod cohort;
 pub mod criteria;
+pub mod floors;
 pub mod groups;
 pub mod matching;
 pub mod memory;
 pub mod metrics;
 pub mod people;
 pub mod program;
+pub mod rematch;
 pub mod rng;
 pub mod rules;
 pub mod sample;

@@ -7,19 +7,23 @@
 //! people may stay unmatched. The [`MatchResult`] keeps what it needs to explain any pair and
 //! to prove its total optimal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::cancel::Cancelled;
-use crate::candidates::{Counts, Pairs, Scan, Tables, OPEN};
+use crate::candidates::{Bonus, Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::criteria::check_columns;
+use crate::floors::{self, Dummies, FloorError};
 use crate::memory::OutOfMemory;
 use crate::people::People;
-use crate::program::{Config, ConfigError, Program, Settings, Solver};
+use crate::program::{Config, ConfigError, Objective, Program, Settings, Solver};
+use crate::rematch::{self, Change, Keep, Previous};
 use crate::rules::{Rule, Rules};
 use crate::score::{PairScore, Scorer};
 use crate::solve::sparse::{verify_sparse, Csr, SparseError, SparseSolver};
@@ -86,6 +90,12 @@ pub enum MatchError {
     /// silently dropped).
     #[error(transparent)]
     Sparse(#[from] SparseError),
+    /// The previous pairs or `keep` of a re-matching cannot be used.
+    #[error("previous: {0}")]
+    Previous(String),
+    /// Group floors that no matching meets.
+    #[error(transparent)]
+    Floor(#[from] FloorError),
 }
 
 /// One pair of the matching.
@@ -181,7 +191,7 @@ pub struct Explanation {
     /// Whether the matching contains it.
     pub matched: bool,
     /// How much the optimal total drops if this pair is forced in (0 when matched; `None`
-    /// when a rule forbids it).
+    /// when a rule forbids it), in the solver's weights (see [`MatchResult::solver_total`]).
     pub regret: Option<f64>,
 }
 
@@ -196,8 +206,13 @@ pub struct MatchResult {
     pub pairs: Vec<Pair>,
     /// Participants without a partner, givers first, each sorted by id.
     pub unmatched: Vec<Unmatched>,
-    /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities.
+    /// Sum of pair scores: the maximum over all matchings that keep the rules and capacities
+    /// (under the `participation` objective, over those that match the most receivers).
     pub total: f64,
+    /// What the solver maximised and the certificate proves: the sum of the pairs' weights
+    /// (score plus the bonuses of the `participation` objective, of re-matching's `keep` and of
+    /// the floors' coverage, dummy givers included). Equals `total` when no bonus applies.
+    pub solver_total: f64,
     /// What was tolerated or is worth knowing: unknown managers ignored, a side nobody opted
     /// into, exact duplicate rows dropped.
     pub warnings: Vec<String>,
@@ -207,6 +222,8 @@ pub struct MatchResult {
     pub solving_seconds: f64,
     /// Which solver found the optimum.
     pub solver: Solver,
+    /// After [`rematch_read`]: what became of each previous pair, and the new pairs.
+    pub changes: Option<Vec<Change>>,
     pub(crate) cohort: Cohort,
     pub(crate) scorer: Scorer,
     pub(crate) rules: Rules,
@@ -221,6 +238,10 @@ pub struct MatchResult {
     pub(crate) solution: Assignment,
     /// Giver and receiver of each pin (positions in `givers`, `receivers`).
     pub(crate) pins: Vec<(usize, usize)>,
+    /// What the solver adds to each open pair's score.
+    pub(crate) bonus: Bonus,
+    /// The dummy givers of a group floor: rows of the solver's problem after the givers.
+    pub(crate) floors: Option<Dummies>,
     /// The sparse solver's final arcs `(giver, receiver, score)`, sorted (empty when dense).
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
@@ -243,6 +264,42 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
 /// # Errors
 /// As [`match_people`].
 pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
+    solve_read(people, program, config, None)
+}
+
+/// Matches `people` again after a `previous` matching (see [`crate::rematch`]): the surviving
+/// previous pairs get `keep` added to their solver weight, or are pinned; the result's
+/// `changes` say what became of every previous pair.
+///
+/// # Errors
+/// As [`match_people`], and [`MatchError::Previous`] for a receiver in two previous pairs or a
+/// negative or non-finite `keep`.
+pub fn rematch_read(
+    people: People,
+    program: Program,
+    config: &Config,
+    previous: &Previous,
+) -> Result<MatchResult, MatchError> {
+    previous.check()?;
+    let mut result = solve_read(people, program, config, Some(previous))?;
+    let made: std::collections::BTreeSet<(&str, &str)> =
+        result.pairs.iter().map(|p| (p.giver.as_str(), p.receiver.as_str())).collect();
+    let allowed = |g: &str, r: &str| {
+        let (gi, ri) = result.positions(g, r)?;
+        let (g, r) = (result.givers[gi], result.receivers[ri]);
+        Some(result.rules.check(&result.cohort, &result.scorer, g, r, &result.scorer.pair(g, r)).is_none())
+    };
+    let changes = rematch::changes(&previous.pairs, &made, allowed);
+    result.changes = Some(changes);
+    Ok(result)
+}
+
+fn solve_read(
+    people: People,
+    program: Program,
+    config: &Config,
+    previous: Option<&Previous>,
+) -> Result<MatchResult, MatchError> {
     let settings = Settings::resolve(program, config)?;
     let People { people, rows, mut warnings, columns } = people;
     check_columns(&settings.criteria, &columns, &people)?;
@@ -295,13 +352,70 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         },
         &pinned,
     )?;
+    let mut pins = pins;
     let mut room: Vec<usize> = givers.iter().map(|&g| people[g].capacity as usize).collect();
     let mut receiver_free = vec![true; receivers.len()];
     for &(gi, ri) in &pins {
         room[gi] -= 1;
         receiver_free[ri] = false;
     }
-    let options = SolveOptions { maximize: true, capacities: Some(room.clone()), allow_unmatched: true };
+    let mut bonus = Bonus::default();
+    if let Some(previous) = previous {
+        // The previous pairs both of whose people are still on their sides and that no rule
+        // forbids now, by position.
+        let mut survivors: Vec<(usize, usize)> = previous
+            .pairs
+            .iter()
+            .filter_map(|[g, r]| positions(&cohort, &givers, &receivers, g, r))
+            .filter(|&(gi, ri)| {
+                let (g, r) = (givers[gi], receivers[ri]);
+                rules.check(&cohort, &scorer, g, r, &scorer.pair(g, r)).is_none()
+            })
+            .collect();
+        survivors.sort_unstable();
+        match previous.keep {
+            Keep::All => {
+                for (gi, ri) in survivors {
+                    if receiver_free[ri] && room[gi] > 0 {
+                        room[gi] -= 1;
+                        receiver_free[ri] = false;
+                        pins.push((gi, ri));
+                    }
+                }
+            }
+            Keep::Bonus(keep) => {
+                bonus.keep = keep;
+                bonus.kept = survivors.into_iter().map(|(gi, ri)| (gi as u32, ri as u32)).collect();
+            }
+        }
+    }
+    bonus.each = objective_bonus(&settings, &receiver_free, bonus.keep);
+    let floors = match settings.floors.first() {
+        Some(floor) => {
+            let out = |value: String, expected| ConfigError::OutOfRange { key: "floors", value, expected };
+            let values = floors::column_values(&floor.by, &columns, people)
+                .map_err(|problem| out(problem, "one text or number per person, the group"))?
+                .ok_or_else(|| {
+                    out(format!("by = '{}', an unknown column", floor.by), "expected a column of the people table")
+                })?;
+            let ids: Vec<&str> = receivers.iter().map(|&r| people[r].id.as_str()).collect();
+            let mut dummies = Dummies::new(floor, &values, &ids, &receiver_free);
+            // Covering one receiver more outweighs any total of the rest of the objective.
+            let free = receiver_free.iter().filter(|&&free| free).count() as f64;
+            dummies.weight = (free + 1.0) * (1.0 + bonus.keep + bonus.each);
+            bonus.receiver = vec![0.0; receivers.len()];
+            for g in &dummies.groups {
+                for &ri in &g.members {
+                    bonus.receiver[ri as usize] = dummies.weight;
+                }
+            }
+            Some(dummies)
+        }
+        None => None,
+    };
+    let mut capacities = room.clone();
+    capacities.extend(floors.iter().flat_map(Dummies::capacities));
+    let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
     let solver = settings.solver.pick(givers.len(), receivers.len());
     let pairs = Pairs {
         cohort: &cohort,
@@ -312,7 +426,11 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         room: &room,
         receiver_free: &receiver_free,
         k: settings.candidates,
+        bonus: &bonus,
     };
+    if let Some(d) = floors.as_ref().filter(|d| d.over_size()) {
+        return Err(d.infeasible(&pairs, 0)?);
+    }
     let tables = OnceLock::new();
     let (scan, solution, arcs, scoring_seconds, solving_seconds) = match solver {
         // `pick` never answers `Auto`.
@@ -320,7 +438,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
             let (scan, t) = pairs.scan_with_tables()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let solution = solve::solve(t.problem.view(), &options)?;
+            let solution = solve::solve(with_dummies(&t.problem, floors.as_ref()).view(), &options)?;
             let _ = tables.set(t);
             (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
@@ -328,11 +446,19 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
             let scan = pairs.scan()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options)?;
+            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, floors.as_ref())?;
             (scan, solution, arcs, scoring_seconds, clock.elapsed().as_secs_f64())
         }
     };
-    let unmatched = unmatched(people, &settings, &givers, &receivers, &scan, &pins, &solution);
+    if let Some(d) = &floors {
+        let members: usize = d.groups.iter().map(|g| g.members.len()).sum();
+        let covered = solution.cols.iter().filter(|&&ri| bonus.receiver[ri] > 0.0).count();
+        if covered < members {
+            return Err(d.infeasible(&pairs, members - covered)?);
+        }
+    }
+    let solved: Vec<(usize, usize)> = solution.pairs().into_iter().filter(|&(gi, _)| gi < givers.len()).collect();
+    let unmatched = unmatched(people, &settings, &givers, &receivers, &scan, &pins, &solved);
 
     let mut result = MatchResult {
         program,
@@ -341,9 +467,11 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         unmatched,
         warnings,
         total: 0.0,
+        solver_total: 0.0,
         scoring_seconds,
         solving_seconds,
         solver,
+        changes: None,
         cohort,
         scorer,
         rules,
@@ -354,12 +482,33 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         options,
         solution,
         pins,
+        bonus,
+        floors,
         arcs,
         tables,
     };
-    result.pairs = result.named_pairs(&result.solution.pairs());
+    result.pairs = result.named_pairs(&result.solved_pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
+    result.solver_total = result.pinned_weight() + result.solution.objective + 0.0;
     Ok(result)
+}
+
+/// The bonus the objective adds to every open pair. `participation` adds `B` = the number of
+/// receivers the solver can match times the largest weight without it (`1 + keep`): one
+/// receiver more is then worth more than any change of the rest, so the optimum matches the
+/// most receivers and, among those matchings, has the largest total weight.
+fn objective_bonus(settings: &Settings, receiver_free: &[bool], keep: f64) -> f64 {
+    match settings.objective {
+        Objective::Score => 0.0,
+        Objective::Participation => receiver_free.iter().filter(|&&free| free).count() as f64 * (1.0 + keep),
+    }
+}
+
+/// Positions of giver `g` and receiver `r` (ids) in the sorted sides, when both are on them.
+fn positions(cohort: &Cohort, givers: &[usize], receivers: &[usize], g: &str, r: &str) -> Option<(usize, usize)> {
+    let people = cohort.people();
+    let find = |side: &[usize], id: &str| side.binary_search_by(|&p| people[p].id.as_str().cmp(id)).ok();
+    Some((find(givers, g)?, find(receivers, r)?))
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed
@@ -411,11 +560,11 @@ fn unmatched(
     receivers: &[usize],
     scan: &Scan,
     pins: &[(usize, usize)],
-    solution: &Assignment,
+    solved: &[(usize, usize)],
 ) -> Vec<Unmatched> {
     let mut giver_has = vec![false; givers.len()];
     let mut receiver_has = vec![false; receivers.len()];
-    for (g, r) in pins.iter().copied().chain(solution.pairs()) {
+    for &(g, r) in pins.iter().chain(solved) {
         giver_has[g] = true;
         receiver_has[r] = true;
     }
@@ -456,6 +605,14 @@ fn unmatched(
     out
 }
 
+/// The dense problem with the floors' dummy rows appended, if any.
+fn with_dummies<'a>(problem: &'a Array2<f64>, floors: Option<&Dummies>) -> Cow<'a, Array2<f64>> {
+    match floors {
+        Some(d) => Cow::Owned(d.extend(problem.view())),
+        None => Cow::Borrowed(problem),
+    }
+}
+
 /// The CSR arrays (`indptr`, `indices`, `costs`) of `arcs`, sorted by giver, over `n_givers` rows.
 fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     let mut indptr = vec![0usize; n_givers + 1];
@@ -478,8 +635,10 @@ fn solve_on_candidates(
     pairs: &Pairs<'_>,
     scan: &Scan,
     options: &SolveOptions,
+    floors: Option<&Dummies>,
 ) -> Result<(Assignment, Vec<Arc>), MatchError> {
-    let mut arcs: Vec<Arc> = Vec::new();
+    let n_givers = pairs.givers.len();
+    let mut arcs: Vec<Arc> = floors.iter().flat_map(|d| d.arcs(n_givers)).collect();
     for (gi, best) in scan.giver_best.iter().enumerate() {
         arcs.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
     }
@@ -488,11 +647,11 @@ fn solve_on_candidates(
     }
     arcs.sort_by_key(|a| (a.0, a.1));
     arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-    let n_givers = pairs.givers.len();
-    let (indptr, indices, costs) = csr_of(&arcs, n_givers);
+    let n_rows = n_givers + floors.map_or(0, Dummies::len);
+    let (indptr, indices, costs) = csr_of(&arcs, n_rows);
     let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
-    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_givers];
+    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_rows];
     for &(gi, ri, _) in &arcs {
         by_giver[gi as usize].push(ri);
     }
@@ -538,6 +697,29 @@ impl MatchResult {
         named
     }
 
+    /// The solver's pairs between real givers and receivers (the floors' dummy rows left out).
+    pub(crate) fn solved_pairs(&self) -> Vec<(usize, usize)> {
+        self.solution.pairs().into_iter().filter(|&(gi, _)| gi < self.givers.len()).collect()
+    }
+
+    /// Rows of the solver's problem: the givers, then the floors' dummy givers.
+    fn n_rows(&self) -> usize {
+        self.givers.len() + self.floors.as_ref().map_or(0, Dummies::len)
+    }
+
+    /// The column of a group floor and each group's floor (the receivers it must have matched),
+    /// sorted by group; `None` without floors.
+    #[must_use]
+    pub fn floor_groups(&self) -> Option<(&str, Vec<(&str, usize)>)> {
+        let d = self.floors.as_ref()?;
+        Some((d.by.as_str(), d.groups.iter().map(|g| (g.name.as_str(), g.floor)).collect()))
+    }
+
+    /// Positions of giver `g` and receiver `r` (ids) in the sides, when both take part.
+    fn positions(&self, g: &str, r: &str) -> Option<(usize, usize)> {
+        positions(&self.cohort, &self.givers, &self.receivers, g, r)
+    }
+
     /// The pairs of this run, scored on the fly.
     pub(crate) fn pair_view(&self) -> Pairs<'_> {
         Pairs {
@@ -549,7 +731,16 @@ impl MatchResult {
             room: &self.room,
             receiver_free: &self.receiver_free,
             k: self.settings.candidates,
+            bonus: &self.bonus,
         }
+    }
+
+    /// The solver weights of the pinned pairs, summed.
+    fn pinned_weight(&self) -> f64 {
+        self.pins
+            .iter()
+            .map(|&(gi, ri)| self.scorer.pair(self.givers[gi], self.receivers[ri]).score + self.bonus.of(gi, ri))
+            .sum()
     }
 
     /// Every pair's score, gain and rule, and the dense problem: kept from a dense solve,
@@ -601,17 +792,21 @@ impl MatchResult {
     /// there is one, else scoring the pairs the search reaches.
     fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
         if let Some(t) = self.tables.get() {
-            return Ok(self.solution.forced_loss(t.problem.view(), &self.options, gi, ri));
+            let problem = with_dummies(&t.problem, self.floors.as_ref());
+            return Ok(self.solution.forced_loss(problem.view(), &self.options, gi, ri));
         }
         let cost = |gi: usize, ri: usize| {
+            if let Some(d) = self.floors.as_ref().filter(|_| gi >= self.givers.len()) {
+                return d.cost(gi - self.givers.len(), ri);
+            }
             let (pair, rule) = view.pair(gi, ri);
             if rule.is_none() {
-                pair.score
+                pair.score + self.bonus.of(gi, ri)
             } else {
                 f64::NEG_INFINITY
             }
         };
-        let shape = (self.givers.len(), self.receivers.len());
+        let shape = (self.n_rows(), self.receivers.len());
         Ok(self.solution.forced_loss_with(shape, cost, &self.options, gi, ri))
     }
 
@@ -626,10 +821,10 @@ impl MatchResult {
         match self.solver {
             Solver::Dense | Solver::Auto => {
                 let t = self.tables.get().ok_or_else(|| CertificateError::Malformed("no dense problem".into()))?;
-                self.solution.verify(t.problem.view(), &self.options)?;
+                self.solution.verify(with_dummies(&t.problem, self.floors.as_ref()).view(), &self.options)?;
             }
             Solver::Sparse => {
-                let (indptr, indices, costs) = csr_of(&self.arcs, self.givers.len());
+                let (indptr, indices, costs) = csr_of(&self.arcs, self.n_rows());
                 let csr = Csr { n_cols: self.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
                 verify_sparse(&self.solution, &csr, &self.options)?;
                 let (u, v) = (&self.solution.row_duals, &self.solution.col_duals);
@@ -638,14 +833,17 @@ impl MatchResult {
                 }
             }
         }
-        let pinned: f64 = self.pairs.iter().filter(|p| p.pinned).map(|p| p.score.score).sum();
-        let expected = pinned + self.solution.objective;
-        if (expected - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {
+        let expected = self.pinned_weight() + self.solution.objective;
+        if (expected - self.solver_total).abs() > 1e-9 * (1.0 + self.solver_total.abs()) {
             return Err(CertificateError::Gap {
-                primal: self.total,
+                primal: self.solver_total,
                 what: "pins plus the solver's optimum",
                 other: expected,
             });
+        }
+        let total: f64 = self.pairs.iter().map(|p| p.score.score).sum();
+        if (total - self.total).abs() > 1e-9 * (1.0 + self.total.abs()) {
+            return Err(CertificateError::Gap { primal: self.total, what: "the sum of the pair scores", other: total });
         }
         Ok(())
     }

@@ -84,11 +84,7 @@ pub struct Comparison {
 
 impl MatchResult {
     fn baseline_problem<'a>(&'a self, tables: &'a Tables) -> Problem<'a> {
-        Problem {
-            score: tables.problem.view(),
-            gain: tables.gains.view(),
-            capacities: self.options.capacities.as_deref().unwrap_or_default(),
-        }
+        Problem { score: tables.problem.view(), gain: tables.gains.view(), capacities: &self.room }
     }
 
     /// Metrics of solver-problem pairs `pairs` plus the pins.
@@ -134,7 +130,7 @@ impl MatchResult {
     /// [`MatchError::Cancelled`] or [`MatchError::Memory`] when the tables of every pair, which
     /// a sparse result builds on first need, are cancelled or cannot be allocated.
     pub fn metrics(&self) -> Result<Metrics, MatchError> {
-        Ok(self.evaluate(self.tables()?, &self.solution.pairs(), self.solving_seconds))
+        Ok(self.evaluate(self.tables()?, &self.solved_pairs(), self.solving_seconds))
     }
 
     /// The optimal matching and every baseline on the same problem, with their metrics, in
@@ -150,7 +146,7 @@ impl MatchResult {
             .map(|method| {
                 let clock = Instant::now();
                 let pairs = match method {
-                    Method::Optimal => self.solution.pairs(),
+                    Method::Optimal => self.solved_pairs(),
                     Method::Greedy => baselines::greedy(&problem),
                     Method::Random => baselines::random(&problem, seed),
                     Method::Stable => baselines::stable(&problem),

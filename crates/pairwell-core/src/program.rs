@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cohort::{CohortOptions, Role, UnknownManager};
 use crate::criteria::{Criterion, CriterionConfig, MAX_CRITERIA};
+use crate::floors::Floor;
 use crate::matching::PAIR_COLUMNS;
 use crate::rules::Rule;
 
@@ -105,6 +106,8 @@ impl Program {
             solver: Solver::Auto,
             candidates: 24,
             criteria: Vec::new(),
+            objective: Objective::Score,
+            floors: Vec::new(),
         }
     }
 }
@@ -138,6 +141,17 @@ impl Solver {
             chosen => chosen,
         }
     }
+}
+
+/// What the solver maximises (config key `objective`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The largest total score.
+    #[default]
+    Score,
+    /// The most receivers matched, then the largest total score among those matchings.
+    Participation,
 }
 
 impl fmt::Display for Program {
@@ -305,6 +319,10 @@ pub struct Config {
     pub candidates: Option<usize>,
     /// Custom criteria (`[[criteria]]` tables), at most [`MAX_CRITERIA`].
     pub criteria: Option<Vec<CriterionConfig>>,
+    /// What the solver maximises: `score` (default) or `participation`.
+    pub objective: Option<Objective>,
+    /// Group floors (`[[floors]]`: `by`, `side`, `rate` or `min`); see [`crate::floors`].
+    pub floors: Option<Vec<Floor>>,
 }
 
 impl Config {
@@ -429,6 +447,10 @@ pub struct Settings {
     pub candidates: usize,
     /// Custom criteria, in config order.
     pub criteria: Vec<Criterion>,
+    /// What the solver maximises.
+    pub objective: Objective,
+    /// Group floors.
+    pub floors: Vec<Floor>,
 }
 
 impl Settings {
@@ -478,6 +500,8 @@ impl Settings {
         s.solver = config.solver.unwrap_or(s.solver);
         s.candidates = config.candidates.unwrap_or(s.candidates);
         s.criteria = resolve_criteria(config.criteria.as_deref().unwrap_or_default())?;
+        s.objective = config.objective.unwrap_or(s.objective);
+        s.floors = config.floors.clone().unwrap_or_default();
         s.check()?;
         // Weights count only relative to each other: scaled so the largest is 1, a sum of
         // huge weights cannot overflow.
@@ -550,6 +574,7 @@ impl Settings {
                 return out(key, value.to_string(), "expected a number from 0 to 1");
             }
         }
+        Floor::check(&self.floors)?;
         if self.candidates == 0 {
             return out("candidates", "0".into(), "expected a whole number >= 1");
         }

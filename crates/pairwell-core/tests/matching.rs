@@ -11,8 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use pairwell_core::cancel::{Cancelled, Token};
 use pairwell_core::cohort::{Person, Role};
-use pairwell_core::matching::{match_people, MatchError, MatchResult, Reason, Side};
-use pairwell_core::program::{Config, ConfigError, Program, Settings, Solver};
+use pairwell_core::floors::{Floor, FloorError};
+use pairwell_core::matching::{match_people, rematch_read, MatchError, MatchResult, Reason, Side};
+use pairwell_core::program::{Config, ConfigError, Objective, Program, Settings, Solver};
+use pairwell_core::rematch::{Ended, Keep, Previous, Status};
 use pairwell_core::rules::Rule;
 use proptest::prelude::*;
 
@@ -334,7 +336,7 @@ fn the_tested_config_keys_are_all_the_keys() {
 }
 
 /// For each config key, a config using it and the mentor `me` then gets (`skill` by default).
-const CONFIG_CASES: [(&str, &str, &str); 17] = [
+const CONFIG_CASES: [(&str, &str, &str); 19] = [
     ("weights", r#"{"weights": {"skills": 0.05}}"#, "teacher"),
     ("window", r#"{"window": [1, 1]}"#, "near"),
     ("gap_bounds", r#"{"gap_bounds": [1, 1]}"#, "near"),
@@ -364,6 +366,11 @@ const CONFIG_CASES: [(&str, &str, &str); 17] = [
             "scale": 2, "weight": 5}]}"#,
         "near",
     ),
+    // One mentee: matching the most receivers changes nothing here (see
+    // `participation_matches_the_most_receivers_then_the_best_total`).
+    ("objective", r#"{"objective": "participation"}"#, "skill"),
+    // Likewise a floor (see `floors_give_the_best_matching_that_meets_them_or_name_a_group`).
+    ("floors", r#"{"floors": [{"by": "department", "rate": 1}]}"#, "skill"),
 ];
 
 #[test]
@@ -849,6 +856,36 @@ fn oracle_allows(people: &[Person], s: &Settings, g: &Person, r: &Person, score:
         && score >= s.min_score
 }
 
+/// Calls `visit` with every matching made of `allowed` pairs (giver, receiver, score) within
+/// `capacity`, as the positions of its pairs in `allowed`.
+fn each_matching(allowed: &[(usize, usize, f64)], capacity: &[u32], receivers: usize, visit: &mut dyn FnMut(&[usize])) {
+    fn go(
+        allowed: &[(usize, usize, f64)],
+        capacity: &[u32],
+        load: &mut [u32],
+        chosen: &mut Vec<usize>,
+        receiver: usize,
+        receivers: usize,
+        visit: &mut dyn FnMut(&[usize]),
+    ) {
+        if receiver == receivers {
+            visit(chosen);
+            return;
+        }
+        go(allowed, capacity, load, chosen, receiver + 1, receivers, visit);
+        for (k, &(g, r, _)) in allowed.iter().enumerate() {
+            if r == receiver && load[g] < capacity[g] {
+                load[g] += 1;
+                chosen.push(k);
+                go(allowed, capacity, load, chosen, receiver + 1, receivers, visit);
+                chosen.pop();
+                load[g] -= 1;
+            }
+        }
+    }
+    go(allowed, capacity, &mut vec![0; capacity.len()], &mut Vec::new(), 0, receivers, visit);
+}
+
 /// Brute force over every matching made of `allowed` pairs (giver, receiver, score) within
 /// `capacity` that contains every `forced` pair: the best total, and for each allowed pair the
 /// best total of a matching containing it (`-inf` when none does).
@@ -858,53 +895,19 @@ fn brute(
     receivers: usize,
     forced: &[(usize, usize)],
 ) -> (f64, Vec<f64>) {
-    struct Search<'a> {
-        allowed: &'a [(usize, usize, f64)],
-        forced: &'a [(usize, usize)],
-        load: Vec<u32>,
-        capacity: &'a [u32],
-        chosen: Vec<usize>,
-        best: f64,
-        best_with: Vec<f64>,
-    }
-    impl Search<'_> {
-        fn go(&mut self, receiver: usize, receivers: usize, total: f64) {
-            if receiver == receivers {
-                let has = |&(g, r): &(usize, usize)| {
-                    self.chosen.iter().any(|&k| (self.allowed[k].0, self.allowed[k].1) == (g, r))
-                };
-                if self.forced.iter().all(has) {
-                    self.best = self.best.max(total);
-                    for &k in &self.chosen {
-                        self.best_with[k] = self.best_with[k].max(total);
-                    }
-                }
-                return;
-            }
-            self.go(receiver + 1, receivers, total);
-            for k in 0..self.allowed.len() {
-                let (g, r, score) = self.allowed[k];
-                if r == receiver && self.load[g] < self.capacity[g] {
-                    self.load[g] += 1;
-                    self.chosen.push(k);
-                    self.go(receiver + 1, receivers, total + score);
-                    self.chosen.pop();
-                    self.load[g] -= 1;
-                }
+    let mut best = f64::NEG_INFINITY;
+    let mut best_with = vec![f64::NEG_INFINITY; allowed.len()];
+    each_matching(allowed, capacity, receivers, &mut |chosen| {
+        let has = |&(g, r): &(usize, usize)| chosen.iter().any(|&k| (allowed[k].0, allowed[k].1) == (g, r));
+        if forced.iter().all(has) {
+            let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+            best = best.max(total);
+            for &k in chosen {
+                best_with[k] = best_with[k].max(total);
             }
         }
-    }
-    let mut search = Search {
-        allowed,
-        forced,
-        load: vec![0; capacity.len()],
-        capacity,
-        chosen: Vec::new(),
-        best: f64::NEG_INFINITY,
-        best_with: vec![f64::NEG_INFINITY; allowed.len()],
-    };
-    search.go(0, receivers, 0.0);
-    (search.best, search.best_with)
+    });
+    (best, best_with)
 }
 
 /// Everything the result says, for comparing two runs bit for bit.
@@ -1072,4 +1075,233 @@ fn row_order_does_not_change_a_score_by_one_bit() {
     let backward = run(people, Program::Mentoring, "{}");
     assert_eq!(forward.pairs[0].score.components.skills.to_bits(), backward.pairs[0].score.components.skills.to_bits());
     assert_eq!(fingerprint(&forward), fingerprint(&backward));
+}
+
+/// The allowed pairs of `r`'s cohort as (giver slot, receiver slot, score), with the capacities
+/// and the number of receivers, read through `explain` and checked by the rule oracle.
+fn allowed_pairs(people: &[Person], r: &MatchResult) -> (Vec<(usize, usize, f64)>, Vec<u32>, usize) {
+    let (givers, receivers) = r.participants();
+    let person = |id: &str| &people[people.iter().position(|p| p.id == id).unwrap()];
+    let mut allowed = Vec::new();
+    for (gi, g) in givers.iter().enumerate() {
+        for (ri, rc) in receivers.iter().enumerate() {
+            let e = r.explain(g, rc).unwrap();
+            let ok = oracle_allows(people, &r.settings, person(g), person(rc), e.score.score);
+            assert_eq!(ok, e.allowed, "{g} -> {rc}");
+            if ok && person(g).capacity > 0 {
+                allowed.push((gi, ri, e.score.score));
+            }
+        }
+    }
+    (allowed, givers.iter().map(|g| person(g).capacity).collect(), receivers.len())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn participation_matches_the_most_receivers_then_the_best_total(
+        people in small_cohort(),
+        rc in random_config(),
+        sparse in any::<bool>(),
+    ) {
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let base = Config { solver, candidates: Some(rc.candidates), ..rc.config(&people, false) };
+        let by_score = match_people(people.clone(), rc.program, &base).unwrap();
+        let config = Config { objective: Some(Objective::Participation), ..base };
+        let r = match_people(people.clone(), rc.program, &config).unwrap();
+        r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(r.pairs.len() >= by_score.pairs.len());
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &r);
+        // Lexicographic brute force: the most pairs (each receiver once), then the best total.
+        let mut best = (0usize, f64::NEG_INFINITY);
+        each_matching(&allowed, &capacity, receivers, &mut |chosen| {
+            let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+            if chosen.len() > best.0 || (chosen.len() == best.0 && total > best.1) {
+                best = (chosen.len(), total);
+            }
+        });
+        prop_assert_eq!(r.pairs.len(), best.0);
+        prop_assert!((r.total - best.1).abs() < 1e-9, "total {} vs brute force {}", r.total, best.1);
+        let bonus = receivers as f64;
+        prop_assert!((r.solver_total - (r.total + bonus * best.0 as f64)).abs() < 1e-9);
+        // Regrets are in the solver's weights: losing a receiver costs the bonus.
+        let weighted: Vec<(usize, usize, f64)> = allowed.iter().map(|&(g, rc, s)| (g, rc, s + bonus)).collect();
+        let (top, with_pair) = brute(&weighted, &capacity, receivers, &[]);
+        let (givers, receiver_ids) = r.participants();
+        for (&(gi, ri, _), with) in allowed.iter().zip(with_pair) {
+            let regret = r.explain(givers[gi], receiver_ids[ri]).unwrap().regret.unwrap();
+            prop_assert!((top - with - regret).abs() < 1e-9, "regret {} vs {}", regret, top - with);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn rematch_is_optimal_for_the_shifted_scores_and_reports_every_change(
+        people in small_cohort(),
+        rc in random_config(),
+        links in proptest::collection::vec((0usize..9, 0usize..9), 0..5),
+        keep in proptest::sample::select(vec![0.0, 0.1, 0.6]),
+        sparse in any::<bool>(),
+    ) {
+        // Previous pairs by index, some naming people who left (indices past the cohort).
+        let id = |i: usize| format!("p{i}");
+        let mut seen = BTreeSet::new();
+        let previous: Vec<[String; 2]> =
+            links.into_iter().filter(|&(_, r)| seen.insert(r)).map(|(g, r)| [id(g), id(r)]).collect();
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let config = Config { solver, candidates: Some(rc.candidates), ..rc.config(&people, false) };
+        let read = |p: &[Person]| pairwell_core::people::People { people: p.to_vec(), ..Default::default() };
+        let prev = Previous { pairs: previous.clone(), keep: Keep::Bonus(keep) };
+        let r = rematch_read(read(&people), rc.program, &config, &prev).unwrap();
+        r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &r);
+        let (givers, receiver_ids) = r.participants();
+        let was = |gi: usize, ri: usize| previous.contains(&[givers[gi].to_string(), receiver_ids[ri].to_string()]);
+        let shifted: Vec<(usize, usize, f64)> =
+            allowed.iter().map(|&(g, rc, s)| (g, rc, s + if was(g, rc) { keep } else { 0.0 })).collect();
+        let (best, _) = brute(&shifted, &capacity, receivers, &[]);
+        prop_assert!((r.solver_total - best).abs() < 1e-9, "{} vs brute force {}", r.solver_total, best);
+        // Every previous pair and every new pair once, with the right status and reason.
+        let changes = r.changes.clone().unwrap();
+        prop_assert_eq!(changes.len(), previous.len() + r.pairs.iter().filter(|p| !previous.contains(&[p.giver.clone(), p.receiver.clone()])).count());
+        for c in &changes {
+            let made = r.pairs.iter().any(|p| (&p.giver, &p.receiver) == (&c.giver, &c.receiver));
+            let on_sides = givers.contains(&c.giver.as_str()) && receiver_ids.contains(&c.receiver.as_str());
+            let expected = match (previous.contains(&[c.giver.clone(), c.receiver.clone()]), made) {
+                (true, true) => (Status::Kept, None),
+                (false, _) => (Status::New, None),
+                (true, false) if !on_sides => (Status::Ended, Some(Ended::Left)),
+                (true, false) if r.explain(&c.giver, &c.receiver).unwrap().allowed => (Status::Ended, Some(Ended::Replaced)),
+                (true, false) => (Status::Ended, Some(Ended::Rule)),
+            };
+            prop_assert_eq!((c.status, c.reason), expected, "{:?}", c);
+        }
+        // keep = "all" keeps every surviving pair that fits the capacities: here, every one
+        // whose giver has room for all of them.
+        let all = rematch_read(read(&people), rc.program, &config, &Previous { pairs: previous.clone(), keep: Keep::All }).unwrap();
+        all.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for c in all.changes.as_ref().unwrap() {
+            if c.reason == Some(Ended::Replaced) {
+                let g = &people[people.iter().position(|p| p.id == c.giver).unwrap()];
+                let kept = all.changes.as_ref().unwrap().iter().filter(|k| k.giver == c.giver && k.status == Status::Kept).count();
+                prop_assert!(kept as u32 >= g.capacity, "{:?} ended though its giver had room", c);
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_previous_pairs_and_keep_are_errors_naming_them() {
+    let read = || pairwell_core::people::People { people: config_cohort(), ..Default::default() };
+    let pairs = vec![["skill".to_string(), "me".to_string()], ["near".to_string(), "me".to_string()]];
+    let twice = rematch_read(read(), Program::Mentoring, &Config::default(), &Previous { pairs, keep: Keep::All });
+    assert!(matches!(&twice, Err(MatchError::Previous(m)) if m.contains("\"me\"")), "{twice:?}");
+    for keep in [-0.1, f64::NAN, f64::INFINITY] {
+        let bad = rematch_read(
+            read(),
+            Program::Mentoring,
+            &Config::default(),
+            &Previous { pairs: vec![], keep: Keep::Bonus(keep) },
+        );
+        assert!(matches!(&bad, Err(MatchError::Previous(m)) if m.contains("keep")), "{bad:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+    #[test]
+    fn floors_give_the_best_matching_that_meets_them_or_name_a_group(
+        people in small_cohort().prop_map(|mut people| {
+            // A mentor (two levels up) for every two mentees, so that mentees compete and floors
+            // more often bind than fail.
+            for (i, p) in people.iter_mut().enumerate() {
+                (p.level, p.roles) = if i % 3 == 0 { (6.0, vec![Role::Mentor]) } else { (4.0, vec![Role::Mentee]) };
+                p.capacity = p.capacity.max(1);
+            }
+            people
+        }),
+        rc in random_config(),
+        rate in proptest::sample::select(vec![0.25, 0.5, 0.75]),
+        by_min in any::<bool>(),
+        sparse in any::<bool>(),
+        participation in any::<bool>(),
+    ) {
+        // Groups: the department ("" is a group of its own); floors by rate, or `min` of 1 in "x".
+        let values: BTreeMap<String, String> = people.iter().map(|p| (p.id.clone(), p.department.clone())).collect();
+        let floor = if by_min {
+            Floor { by: "department".into(), side: Side::Receiver, rate: None, min: Some([("x".to_string(), 1)].into()) }
+        } else {
+            Floor { by: "department".into(), side: Side::Receiver, rate: Some(rate), min: None }
+        };
+        let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
+        let rc = RandomConfig { program: Program::Mentoring, ..rc };
+        let rules = Config { min_score: None, ..rc.config(&people, false) };
+        let objective = Some(if participation { Objective::Participation } else { Objective::Score });
+        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(vec![floor.clone()]), objective, ..rules.clone() };
+        let read = pairwell_core::people::People { people: people.clone(), ..Default::default() };
+        let plain = match_people(people.clone(), rc.program, &rules).unwrap();
+        let (allowed, capacity, receivers) = allowed_pairs(&people, &plain);
+        let (_, receiver_ids) = plain.participants();
+        // Each group's floor and a brute force over every matching.
+        let group = |ri: usize| values[receiver_ids[ri]].as_str();
+        let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
+        for ri in 0..receivers {
+            *sizes.entry(group(ri)).or_default() += 1;
+        }
+        if by_min {
+            sizes.entry("x").or_default();
+        }
+        let floor_of = |g: &str| if by_min { usize::from(g == "x") } else { (rate * sizes[g] as f64 - 1e-9).ceil() as usize };
+        // The best (pairs, total) that meets the floors: the total alone under `score`.
+        let mut best = (0, f64::NEG_INFINITY);
+        let mut reach: BTreeMap<&str, usize> = BTreeMap::new();
+        each_matching(&allowed, &capacity, receivers, &mut |chosen| {
+            let mut matched: BTreeMap<&str, usize> = BTreeMap::new();
+            for &k in chosen {
+                *matched.entry(group(allowed[k].1)).or_default() += 1;
+            }
+            for (g, &n) in &matched {
+                let at = reach.entry(g).or_default();
+                *at = (*at).max(n);
+            }
+            if sizes.keys().all(|g| matched.get(g).copied().unwrap_or(0) >= floor_of(g)) {
+                let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
+                let count = if participation { chosen.len() } else { 0 };
+                if count > best.0 || (count == best.0 && total > best.1) {
+                    best = (count, total);
+                }
+            }
+        });
+        match pairwell_core::matching::match_read(read, rc.program, &config) {
+            Ok(r) => {
+                r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert!((r.total - best.1).abs() < 1e-9, "total {} vs brute force {:?}", r.total, best);
+                prop_assert!(!participation || r.pairs.len() == best.0);
+                for (g, &size) in &sizes {
+                    let matched = r.pairs.iter().filter(|p| values[&p.receiver] == *g).count();
+                    prop_assert!(matched >= floor_of(g) && matched <= size);
+                }
+                let floors = r.floor_groups().unwrap();
+                prop_assert_eq!(floors.0, "department");
+                for (g, f) in floors.1 {
+                    prop_assert_eq!(f, floor_of(g));
+                }
+            }
+            Err(MatchError::Floor(FloorError::Group { group, floor, reach: got, .. })) => {
+                prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
+                prop_assert_eq!(floor, floor_of(&group));
+                prop_assert_eq!(got, reach.get(group.as_str()).copied().unwrap_or(0));
+                prop_assert!(got < floor);
+            }
+            Err(MatchError::Floor(FloorError::Together { .. })) => {
+                prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
+                for g in sizes.keys() {
+                    prop_assert!(reach.get(g).copied().unwrap_or(0) >= floor_of(g), "group {} fails alone", g);
+                }
+            }
+            Err(e) => prop_assert!(false, "{}", e),
+        }
+    }
 }

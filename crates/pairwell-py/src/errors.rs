@@ -92,6 +92,10 @@ impl From<MatchError> for Error {
             | MatchError::UnknownId { key, .. } => {
                 Error(problems_error::<ConfigError>(&one(Some(key.into()), e.to_string())))
             }
+            MatchError::Floor(_) => Error(InfeasibleError::new_err(e.to_string())),
+            MatchError::Previous(_) => {
+                Error(problems_error::<ConfigError>(&one(Some("previous".into()), e.to_string())))
+            }
             MatchError::Config(_) | MatchError::Pin { .. } => {
                 Error(problems_error::<ConfigError>(&one(None, e.to_string())))
             }

@@ -5,10 +5,11 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
+use pairwell_core::rematch::{Keep, Previous};
 use pairwell_core::score::{PairScore, Scorer};
-use pyo3::exceptions::PyDeprecationWarning;
+use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
 
 use crate::compute;
 use crate::errors::{ConfigError, Error};
@@ -73,6 +74,32 @@ fn match_people(
     let (program, config) = request(py, program, config)?;
     let people = people.0.clone();
     let result = compute::run(py, || core::match_read(people, program, &config))?.map_err(Error::from)?;
+    Ok(PyMatchResult(result))
+}
+
+/// Matches people again after a previous matching; see `pairwell.rematch`. `previous` holds
+/// `(giver, receiver)` ids, `keep` is a number >= 0 or `"all"`.
+#[pyfunction]
+#[pyo3(signature = (people, program, config, previous, keep))]
+fn rematch_people(
+    py: Python<'_>,
+    people: &PyPeople,
+    program: &str,
+    config: Option<&Bound<'_, PyAny>>,
+    previous: Vec<(String, String)>,
+    keep: &Bound<'_, PyAny>,
+) -> PyResult<PyMatchResult> {
+    let keep = if keep.is_instance_of::<PyString>() && keep.extract::<String>()? == "all" {
+        Keep::All
+    } else if keep.is_instance_of::<PyFloat>() || keep.is_instance_of::<PyInt>() {
+        Keep::Bonus(keep.extract()?)
+    } else {
+        return Err(PyTypeError::new_err(format!("keep must be a number or \"all\", got {}", keep.repr()?)));
+    };
+    let (program, config) = request(py, program, config)?;
+    let people = people.0.clone();
+    let previous = Previous { pairs: previous.into_iter().map(|(g, r)| [g, r]).collect(), keep };
+    let result = compute::run(py, || core::rematch_read(people, program, &config, &previous))?.map_err(Error::from)?;
     Ok(PyMatchResult(result))
 }
 
@@ -151,6 +178,13 @@ impl PyMatchResult {
         self.0.total
     }
 
+    /// What the solver maximised: the pair scores plus the bonuses of the objective, of
+    /// re-matching's `keep` and of floors (equals `total` when none applies).
+    #[getter]
+    fn solver_total(&self) -> f64 {
+        self.0.solver_total
+    }
+
     /// What was tolerated or is worth knowing (unknown managers ignored, an empty side, exact
     /// duplicate rows dropped).
     fn warnings(&self) -> Vec<String> {
@@ -209,6 +243,25 @@ impl PyMatchResult {
         })
     }
 
+    /// After a re-matching, one dict per change (`giver`, `receiver`, `status`, `reason`);
+    /// `None` after a plain match.
+    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Option<Vec<Bound<'py, PyDict>>>> {
+        let Some(changes) = &self.0.changes else { return Ok(None) };
+        records(py, changes, |d, c| {
+            d.set_item("giver", &c.giver)?;
+            d.set_item("receiver", &c.receiver)?;
+            d.set_item("status", c.status.name())?;
+            d.set_item("reason", c.reason.map(|r| r.name()))
+        })
+        .map(Some)
+    }
+
+    /// `(column, [(group, floor), ...])` of the config's group floor, or `None`.
+    fn floors(&self) -> Option<(String, Vec<(String, usize)>)> {
+        let (by, groups) = self.0.floor_groups()?;
+        Some((by.to_string(), groups.into_iter().map(|(g, f)| (g.to_string(), f)).collect()))
+    }
+
     /// Everything known about giver → receiver, as a dict.
     fn explain<'py>(&self, py: Python<'py>, giver: &str, receiver: &str) -> PyResult<Bound<'py, PyDict>> {
         let e: Explanation = compute::run(py, || self.0.explain(giver, receiver))?.map_err(Error::from)?;
@@ -232,5 +285,6 @@ impl PyMatchResult {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMatchResult>()?;
     m.add_function(wrap_pyfunction!(match_people, m)?)?;
+    m.add_function(wrap_pyfunction!(rematch_people, m)?)?;
     Ok(())
 }
