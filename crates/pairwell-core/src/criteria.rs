@@ -293,6 +293,12 @@ impl Extras {
         Ok(extras)
     }
 
+    /// Whether there is nothing to score: no criteria, no preferences.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.criteria.is_empty() && !self.has_preferences()
+    }
+
     /// Whether anyone gave preferences.
     #[must_use]
     pub fn has_preferences(&self) -> bool {

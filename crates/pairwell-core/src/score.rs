@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cohort::{Cohort, CohortError};
-use crate::criteria::{CriterionValues, Extras};
+use crate::criteria::{CriterionValues, Extras, MAX_CRITERIA};
 use crate::program::Settings;
 
 /// Names of the components, in the order of [`Components::to_array`].
@@ -300,7 +300,7 @@ impl Scorer {
         let weights = settings.weights.to_array();
         let w = &settings.weights;
         let preference_weight = if w.preference_given || extras.has_preferences() { w.preference } else { 0.0 };
-        let mut criterion_weights = [0.0; crate::criteria::MAX_CRITERIA];
+        let mut criterion_weights = [0.0; MAX_CRITERIA];
         for (slot, c) in criterion_weights.iter_mut().zip(&settings.criteria) {
             *slot = c.weight;
         }
@@ -359,6 +359,9 @@ impl Scorer {
     /// The first hard criterion (its index in config order) that forbids giver → receiver.
     #[must_use]
     pub fn broken_criterion(&self, giver: usize, receiver: usize, score: &PairScore) -> Option<usize> {
+        if self.extras.criteria() == 0 {
+            return None;
+        }
         self.extras.broken(giver, receiver, &score.criteria)
     }
 
@@ -492,10 +495,14 @@ impl Scorer {
         let known_gap = if timezone_gap.is_nan() { 0.0 } else { timezone_gap };
         let logistics =
             (1.0 - s.timezone_weight * known_gap / 12.0) * if shared_language { 1.0 } else { 1.0 - s.language_weight };
-        let preference = self.extras.preference(gi, receiver);
-        let criteria = self.extras.values(gi, receiver);
+        // Without criteria or preferences the pair reads nothing more.
+        let (preference, criteria) = if self.extras.is_empty() {
+            (0.0, [0.0; MAX_CRITERIA])
+        } else {
+            (self.extras.preference(gi, receiver), self.extras.values(gi, receiver))
+        };
         let mut sum = components.to_array().iter().zip(self.weights).map(|(c, w)| c * w).sum::<f64>();
-        if self.extras.criteria() > 0 || self.preference_weight > 0.0 {
+        if !self.extras.is_empty() {
             sum += preference * self.preference_weight
                 + criteria.iter().zip(self.criterion_weights).map(|(c, w)| c * w).sum::<f64>();
         }
