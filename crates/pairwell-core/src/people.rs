@@ -328,7 +328,12 @@ impl PeopleReader {
     /// A reader expecting about `rows` rows.
     #[must_use]
     pub fn with_capacity(rows: usize) -> Self {
-        PeopleReader { people: Vec::with_capacity(rows), rows: Vec::with_capacity(rows), ..Self::default() }
+        PeopleReader {
+            people: Vec::with_capacity(rows),
+            rows: Vec::with_capacity(rows),
+            seen: HashMap::with_capacity(rows),
+            ..Self::default()
+        }
     }
 
     /// Reads the next row: every field checked, every problem recorded.
@@ -570,11 +575,18 @@ impl At<'_> {
             }
         };
         for (name, value) in entries {
-            let field = format!("skills.{name}");
-            // A null value (Arrow maps and structs fill absent keys with null) means absent.
-            if let Some(x) = self.number(value, &field) {
-                skills.insert(name, x);
-            }
+            let x = match value {
+                // A null value (Arrow maps and structs fill absent keys with null) means absent.
+                value if value.is_missing() => continue,
+                // The common cases, without naming the field (only a problem needs its name).
+                Cell::Float(x) if x.is_finite() => x,
+                Cell::Int(i) => i as f64,
+                value => match self.number(value, &format!("skills.{name}")) {
+                    Some(x) => x,
+                    None => continue,
+                },
+            };
+            skills.insert(name, x);
         }
         skills
     }

@@ -166,6 +166,12 @@ impl PyMatchResult {
         pair_records(py, &self.0.pairs)
     }
 
+    /// The people as the engine compared them, as columns: with `normalize`, each name spelt
+    /// as the first spelling seen of the names it equals folded.
+    fn people_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        crate::sample::people_columns(py, self.0.cohort().people())
+    }
+
     /// Ids of the givers and of the receivers who took part.
     fn participants(&self) -> (Vec<String>, Vec<String>) {
         let (g, r) = self.0.participants();
