@@ -178,6 +178,12 @@ impl Problems {
         }
     }
 
+    /// Records every problem of `other`, after those found so far.
+    pub fn extend(&mut self, other: Problems) {
+        other.list.into_iter().for_each(|p| self.push(p));
+        self.more += other.more;
+    }
+
     /// Whether nothing was found.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -321,6 +327,15 @@ pub struct People {
     pub warnings: Vec<String>,
 }
 
+/// One row read and checked on its own, waiting to be checked against the rows before it.
+#[derive(Debug)]
+pub struct CheckedRow {
+    row: usize,
+    person: Person,
+    has_id: bool,
+    problems: Problems,
+}
+
 /// The cells of one row, in [`FIELDS`] order.
 pub type Row = [Cell; FIELDS.len()];
 
@@ -344,14 +359,22 @@ impl PeopleReader {
     /// [`row`](Self::row) for a table of independent cohorts: ids need only be unique within
     /// `group`, and only a row that repeats one of its own group is dropped as a duplicate.
     pub fn row_in(&mut self, cells: Row, group: usize) {
-        let row = self.next_row;
-        self.next_row += 1;
+        let checked = Self::check(cells, self.next_row);
+        self.admit(checked, group);
+    }
+
+    /// Reads and checks the cells of input row `row` on their own (no other row is needed, so
+    /// rows may be checked in parallel); [`admit`](Self::admit) then takes them in row order.
+    #[must_use]
+    pub fn check(cells: Row, row: usize) -> CheckedRow {
         let [id, level, skills, goals, expertise, target, manager, department, timezone, languages, roles, capacity] =
             cells;
-        let mut at = At { row, id: None, problems: &mut self.problems };
+        let mut problems = Problems::default();
+        let mut at = At { row, id: None, problems: &mut problems };
         let id = at.id_text(id, "id");
-        at.id = id.clone();
-        let mut p = Person::new(id.clone().unwrap_or_default(), 0.0);
+        let has_id = id.is_some();
+        at.id.clone_from(&id);
+        let mut p = Person::new(id.unwrap_or_default(), 0.0);
         match at.number(level, "level") {
             Some(x) => p.level = x,
             None => at.missing("level"),
@@ -375,25 +398,37 @@ impl PeopleReader {
             }
         }
         // The checks that need no cell types (ranges, an empty id) are the cohort's own.
-        check_person(&p, row, &mut self.problems);
-        let Some(id) = id else { return };
-        match self.seen.get(&(group, id.clone())) {
+        check_person(&p, row, &mut problems);
+        CheckedRow { row, person: p, has_id, problems }
+    }
+
+    /// Takes the next row, checked by [`check`](Self::check): its problems recorded, its id
+    /// checked against the rows before it in `group` (see [`row_in`](Self::row_in)).
+    pub fn admit(&mut self, checked: CheckedRow, group: usize) {
+        let CheckedRow { row, person: p, has_id, problems } = checked;
+        self.next_row = row + 1;
+        self.problems.extend(problems);
+        if !has_id {
+            return;
+        }
+        let key = (group, p.id.clone());
+        match self.seen.get(&key) {
             Some(&first) => {
                 let earlier = self.rows.iter().position(|&r| r == first).map(|i| &self.people[i]);
                 if earlier == Some(&p) {
                     self.warnings
-                        .push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&id)));
+                        .push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&p.id)));
                 } else {
                     self.problems.push(Problem {
                         row: Some(row),
-                        id: Some(id),
+                        id: Some(p.id),
                         field: Some("id".into()),
                         message: format!("duplicate id (first at row {first})"),
                     });
                 }
             }
             None => {
-                self.seen.insert((group, id), row);
+                self.seen.insert(key, row);
                 self.people.push(p);
                 self.rows.push(row);
             }

@@ -2,10 +2,11 @@
 //! `RecordBatchReader`, polars `DataFrame`, duckdb relations) is taken in as Arrow record
 //! batches ([`ArrowTable`], no copy), and its columns are read by name straight into
 //! [`Cell`]s, without a Python object per value. The cells are what the object path
-//! (`people::cell`) makes of the same values as Python objects: a map or a struct is a dict
-//! (a struct's null values are keys the row does not have, left out), a list, large list or fixed-size list is a list, a
-//! dictionary-encoded column (polars categoricals) reads as its values, and a null is missing.
-//! Every check stays the core's [`PeopleReader`].
+//! (`people::cell`) makes of the same values as Python objects: a map or a struct is a dict (a
+//! struct's null values are keys the row does not have, left out: a struct holds every key in
+//! every row), a list, large list or fixed-size list is a list, a dictionary-encoded column
+//! (polars categoricals) reads as its values, and a null is missing. Any column can be read by
+//! name ([`ArrowTable::readers`]); every check stays the core's [`PeopleReader`].
 
 use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::ArrowArrayStreamReader;
@@ -17,7 +18,7 @@ use arrow_array::{Array, OffsetSizeTrait, RecordBatch, RecordBatchReader};
 use arrow_buffer::NullBuffer;
 use arrow_pyarrow::FromPyArrow;
 use arrow_schema::{DataType, SchemaRef};
-use pairwell_core::people::{Cell, People, PeopleReader, Problems, Row, FIELDS};
+use pairwell_core::people::{Cell, CheckedRow, People, PeopleReader, Problems, Row, FIELDS};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -59,6 +60,7 @@ impl ArrowTable {
         self.schema.fields().iter().map(|f| f.name().clone()).collect()
     }
 
+    /// The number of rows, over every batch.
     #[getter]
     fn num_rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
@@ -75,9 +77,11 @@ impl ArrowTable {
     }
 
     /// The people of the table, `columns[f]` naming the column read as field `FIELDS[f]`. The
-    /// cells of [`WINDOW`] rows at a time are read in parallel, then checked in row order.
+    /// rows of a [`WINDOW`] are read and checked on their own in parallel, then admitted in row
+    /// order (ids against the rows before).
     fn people(&self, columns: &[Option<String>]) -> Result<People, Problems> {
         let mut reader = PeopleReader::with_capacity(self.num_rows());
+        let mut first = 0;
         for batch in &self.batches {
             let readers = Self::readers(batch, columns);
             let row = |i: usize| {
@@ -87,19 +91,20 @@ impl ArrowTable {
                         *cell = read(i);
                     }
                 }
-                row
+                PeopleReader::check(row, first + i)
             };
             for start in (0..batch.num_rows()).step_by(WINDOW) {
                 let end = batch.num_rows().min(start + WINDOW);
-                let rows: Vec<Row> = (start..end).into_par_iter().with_min_len(1024).map(row).collect();
-                rows.into_iter().for_each(|r| reader.row(r));
+                let rows: Vec<CheckedRow> = (start..end).into_par_iter().with_min_len(1024).map(row).collect();
+                rows.into_iter().for_each(|r| reader.admit(r, 0));
             }
+            first += batch.num_rows();
         }
         reader.finish()
     }
 }
 
-/// Rows whose cells are read at once (bounds the memory of cells waiting to be checked).
+/// Rows read at once (bounds the memory of rows waiting to be admitted).
 const WINDOW: usize = 1 << 15;
 
 /// How the object path describes a value of this Arrow type that is no cell (pyarrow turns
