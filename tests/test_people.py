@@ -110,6 +110,7 @@ def test_arrow_columns_are_read_as_their_python_values():
     [
         ("level", pa.array(["senior", "3", "x"])),
         ("id", pa.array([1.5, 2.0, None])),
+        ("id", pa.array(["m", "m", "f"])),  # a duplicate id, in the next batch when one row a batch
         ("goals", pa.array([1, 2, 3])),
         ("department", pa.array([["eng"], [], None])),
         ("target", pa.array([{"a": 1}, None, {"a": 2}])),
@@ -123,11 +124,12 @@ def test_a_wrong_arrow_type_gives_the_problems_of_the_object_path(column, values
     base = {"id": ["m", "e", "f"], "level": [6, 3, 2], "roles": [["mentor"], ["mentee"], ["mentee"]]}
     table = pa.table({**base, column: values})
     caught = []
-    for people in (table, table.to_pylist()):
+    # One batch, a batch per row (rows numbered across batches), and the same rows as dicts.
+    for people in (table, pa.Table.from_batches(table.to_batches(max_chunksize=1)), table.to_pylist()):
         with pytest.raises(pairwell.CohortError) as info:
             pairwell.read_people(people)
         caught.append((info.value.problems, str(info.value)))
-    assert caught[0] == caught[1]
+    assert caught[0] == caught[1] == caught[2]
 
 
 HR_COLUMNS = {

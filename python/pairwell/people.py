@@ -205,13 +205,15 @@ def _frame(native: Any, source: Any, columns: Mapping[str, str] | None, fields: 
     clean = pd.DataFrame(native.columns() if fields is None else fields, columns=list(FIELDS))
     if source is None:
         return clean
+    rename = dict(columns or {})
     if isinstance(source, pd.DataFrame):
         frame = source
     elif type(source).__module__.split(".")[0] == "polars" or type(source).__module__.startswith("pyarrow"):
-        frame = source.to_pandas()
+        # Only the extra columns: the fields are already in `clean`.
+        names = source.column_names if hasattr(source, "column_names") else source.columns
+        frame = source.select([n for n in names if rename.get(n, n) not in FIELDS]).to_pandas()
     else:
         frame = pd.DataFrame(list(source))
-    rename = dict(columns or {})
     rows = native.rows()
     for column in frame.columns:
         if rename.get(column, column) not in FIELDS and column not in clean.columns:
