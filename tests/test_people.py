@@ -75,6 +75,63 @@ def test_struct_skills_with_nulls_are_absent():
     assert pair_set(pairwell.match(table, "mentoring")) == {("m", "e")}
 
 
+def test_arrow_columns_are_read_as_their_python_values():
+    # Map values that are null, dictionary-encoded text, large lists, unsigned and 32-bit
+    # numbers, string views and an all-null column: read in Rust from the Arrow arrays, they
+    # give what the same values as Python objects give.
+    table = pa.table(
+        {
+            "id": pa.array(["m", "e", "f"]).dictionary_encode(),
+            "level": pa.array([6, 3, 2], pa.uint8()),
+            "skills": pa.array(
+                [[("python", 5.0), ("sql", None)], [("python", None), ("sql", 1.0)], None],
+                pa.map_(pa.string(), pa.float32()),
+            ),
+            "goals": pa.array([[], ["python"], ["sql", "python"]], pa.large_list(pa.large_string())),
+            "department": pa.array(["eng", "data", None], pa.string_view()),
+            "timezone": pa.array([None, None, None], pa.null()),
+            "languages": pa.array([["en"], ["en"], ["en"]], pa.list_(pa.string(), 1)),
+            "roles": pa.array([["mentor"], ["mentee"], ["mentee"]]),
+            "capacity": pa.array([2, 1, 1], pa.int16()),
+        }
+    )
+    people = pairwell.read_people(table)
+    assert people["skills"].tolist() == [{"python": 5.0}, {"sql": 1.0}, {}]
+    assert people.drop(columns="skills").equals(pairwell.read_people(table.to_pylist()).drop(columns="skills"))
+    categorical = pl.from_arrow(table.cast(table.schema.set(0, pa.field("id", pa.string())))).with_columns(
+        pl.col("department").cast(pl.Categorical)
+    )
+    assert pairwell.read_people(categorical).equals(people)
+    assert pair_set(pairwell.match(table, "mentoring")) == {("m", "e"), ("m", "f")}
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("level", pa.array(["senior", "3", "x"])),
+        ("id", pa.array([1.5, 2.0, None])),
+        ("id", pa.array(["m", "m", "f"])),  # a duplicate id, in the next batch when one row a batch
+        ("goals", pa.array([1, 2, 3])),
+        ("department", pa.array([["eng"], [], None])),
+        ("target", pa.array([{"a": 1}, None, {"a": 2}])),
+        ("timezone", pa.array([0, 2**63, 3], pa.uint64())),
+        ("manager", pa.array([b"m", None, b"e"])),
+        ("capacity", pa.array([0, 1, 2], pa.timestamp("s"))),
+        ("skills", pa.array([["python"], [], None])),
+    ],
+)
+def test_a_wrong_arrow_type_gives_the_problems_of_the_object_path(column, values):
+    base = {"id": ["m", "e", "f"], "level": [6, 3, 2], "roles": [["mentor"], ["mentee"], ["mentee"]]}
+    table = pa.table({**base, column: values})
+    caught = []
+    # One batch, a batch per row (rows numbered across batches), and the same rows as dicts.
+    for people in (table, pa.Table.from_batches(table.to_batches(max_chunksize=1)), table.to_pylist()):
+        with pytest.raises(pairwell.CohortError) as info:
+            pairwell.read_people(people)
+        caught.append((info.value.problems, str(info.value)))
+    assert caught[0] == caught[1] == caught[2]
+
+
 HR_COLUMNS = {
     "Employee ID": "id",
     "Job Level": "level",
@@ -144,6 +201,28 @@ def test_names_are_compared_case_folded_unless_normalize_is_false():
     assert plain.explain("m", "e")["expertise"] == 0 and not plain.explain("m", "e")["shared_language"]
     # Outputs keep what was written.
     assert pairwell.read_people(people)["expertise"][0] == ["  Python"]
+
+
+def test_outputs_show_the_first_spelling_seen():
+    people = [
+        {"id": "m", "level": 6, "department": " Sales", "expertise": ["Python"], "languages": ["English"]},
+        {"id": "e", "level": 4, "department": "SALES", "goals": ["python "], "skills": {"PYTHON": 1.0}},
+        {"id": "f", "level": 3, "department": "eng", "target": "sales", "goals": ["PyThon"], "languages": ["english"]},
+    ]
+    people = [{**p, "roles": ["mentor" if p["id"] == "m" else "mentee"]} for p in people]
+    config = {"allow_same_department": True}
+    result = pairwell.match(people, "mentoring", config)
+    table = result.people.set_index("id")
+    assert table["department"].tolist() == ["Sales", "Sales", "eng"]
+    assert table.loc["e", "goals"] == ["Python"] and table.loc["e", "skills"] == {"Python": 1.0}
+    assert table.loc["f", "target"] == "Sales" and table.loc["f", "languages"] == ["English"]
+    assert result.fairness("department")["department"].tolist() == ["Sales", "eng"]
+    grouped = pairwell.match_groups(pd.DataFrame(people).assign(country="FR"), "mentoring", "country", config)
+    assert grouped["FR"].people["department"].tolist() == ["Sales", "Sales", "eng"]
+    # Off, every table shows what was written.
+    plain = pairwell.match(people, "mentoring", {**config, "normalize": False})
+    assert plain.people["department"].tolist() == [" Sales", "SALES", "eng"]
+    assert plain.people.set_index("id").loc["e", "goals"] == ["python "]
 
 
 names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1).filter(lambda s: s.strip() != "")
@@ -323,3 +402,20 @@ def test_lists_and_dicts_printed_as_text_are_named():
     # A name in brackets alone is not a printed list.
     named = pairwell.read_people([{"id": "a", "level": 1, "goals": "[beta] program;sql"}])
     assert named["goals"].tolist() == [["[beta] program", "sql"]]
+
+
+def test_extra_columns_reach_criteria_and_floors_from_every_table_form(cohort, tmp_path):
+    people = cohort.assign(site=[["lyon", "oslo", "pune"][i % 3] for i in range(len(cohort))])
+    config = {
+        "criteria": [{"name": "same_site", "kind": "same", "giver": "site", "receiver": "site", "weight": 0.5}],
+        "floors": [{"by": "site", "rate": 0.5}],
+    }
+    expected = pairwell.match(people, "mentoring", config)
+    assert "same_site" in expected.pairs.columns and expected.pairs["same_site"].mean() > 0.5
+    table = pa.Table.from_pandas(people, preserve_index=False)
+    pq.write_table(table, tmp_path / "people.parquet")
+    forms = {"pyarrow": table, "polars": pl.from_arrow(table), "parquet": tmp_path / "people.parquet"}
+    for name, form in forms.items():
+        result = pairwell.match(form, "mentoring", config)
+        assert pair_set(result) == pair_set(expected), name
+        assert result.pairs["same_site"].tolist() == expected.pairs["same_site"].tolist(), name

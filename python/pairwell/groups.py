@@ -181,7 +181,7 @@ class GroupedMatch:
             people = self._table.iloc[self._rows[g]].reset_index(drop=True)
             # What pickling the group's result re-matches: that group's people alone.
             inputs = (to_native(people)[0], people, None, self._config)
-            self._results[g] = MatchResult(native, people, sum(native.timings()), inputs)
+            self._results[g] = MatchResult(native, None, sum(native.timings()), inputs)
         return self._results[g]
 
     def items(self) -> Iterator[tuple[Any, MatchResult]]:

@@ -120,7 +120,9 @@ class MatchResult:
         person's best partners, completed by pricing every other pair against its duals); config
         ``solver`` chooses, ``"auto"`` by cohort size. Both find the same optimum.
     people:
-        The people table as read (extra columns kept), for metrics and fairness.
+        The people table as matched (extra columns kept), for metrics and fairness: with
+        ``normalize`` (the default), names that compare equal are all spelt as the first
+        spelling seen in the input (``Python``, ``python `` → ``Python``).
     seconds:
         Wall time of the match (reading, scoring and solving).
     scoring_seconds, solving_seconds:
@@ -152,10 +154,11 @@ class MatchResult:
 
     @property
     def people(self) -> pd.DataFrame:
-        """The people table as read (extra columns kept), for metrics and fairness."""
+        """The people table as matched (extra columns kept), for metrics and fairness; with
+        ``normalize``, each name spelt as the first spelling seen of the names it equals."""
         if self._people is None:
             native, source, columns, _ = self._inputs
-            self._people = _frame(native, source, columns)
+            self._people = _frame(native, source, columns, self._native.people_columns())
         return self._people
 
     @property

@@ -96,19 +96,15 @@ def _read_file(path: Path) -> Any:
     raise CohortError(f"people file {str(path)!r} must end in .csv, .tsv, .json, .jsonl, .ndjson or .parquet")
 
 
-def _columns_of_arrow(table: Any) -> tuple[dict[str, Any], int, list[str]]:
-    """Columns of a pyarrow Table as Python lists (maps as key/value pairs, structs as dicts)."""
-    names = [str(n) for n in table.column_names]
-    columns = {name: table.column(i).to_pylist() for i, name in enumerate(names)}
-    return columns, table.num_rows, names
-
-
 def _as_table(people: Any) -> Any:
-    """Arrow-like and polars inputs as a pyarrow Table or a pandas DataFrame; others as given."""
+    """Arrow-like and polars inputs as a pyarrow Table or a polars DataFrame (each with
+    ``__arrow_c_stream__``), others as given."""
     kind = type(people).__module__.split(".")[0]
     if kind == "polars":
         if hasattr(people, "collect") and not hasattr(people, "to_dicts"):  # LazyFrame
             people = people.collect()
+        if not hasattr(people, "__arrow_c_stream__"):  # polars before 1.0
+            people = people.to_arrow()
         return people
     if hasattr(people, "__arrow_c_stream__") and not isinstance(people, pd.DataFrame):
         try:
@@ -119,6 +115,54 @@ def _as_table(people: Any) -> Any:
             return people
         return pa.RecordBatchReader.from_stream(people).read_all()
     return people
+
+
+def _without_null_columns(table: Any) -> Any:
+    """A pyarrow Table or polars DataFrame with the Arrow null type (all empty), alone or
+    inside lists, structs and maps (``list<null>`` of a column of empty lists), turned into
+    text: values stay null or empty, and the engine's Arrow import refuses the null type's
+    layout."""
+    if type(table).__module__.split(".")[0] == "polars":
+        import polars as pl
+
+        def text(dtype: Any) -> Any:
+            if dtype == pl.Null:
+                return pl.String
+            if isinstance(dtype, pl.List):
+                return pl.List(text(dtype.inner))
+            if isinstance(dtype, pl.Struct):
+                return pl.Struct({f.name: text(f.dtype) for f in dtype.fields})
+            return dtype
+
+        casts = {name: text(dtype) for name, dtype in table.schema.items()}
+        changed = {name: dtype for name, dtype in casts.items() if dtype != table.schema[name]}
+        return table.with_columns(pl.col(n).cast(d) for n, d in changed.items()) if changed else table
+    import pyarrow as pa
+
+    def as_text(t: Any) -> Any:
+        if pa.types.is_null(t):
+            return pa.string()
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            item = as_text(t.value_type)
+            return pa.list_(item) if pa.types.is_list(t) else pa.large_list(item)
+        if pa.types.is_map(t):
+            return pa.map_(as_text(t.key_type), as_text(t.item_type))
+        if pa.types.is_struct(t):
+            return pa.struct([f.with_type(as_text(f.type)) for f in t])
+        return t
+
+    for i, field in enumerate(table.schema):
+        wanted = as_text(field.type)
+        if wanted != field.type:
+            column = pa.nulls(table.num_rows, wanted) if pa.types.is_null(field.type) else table.column(i).cast(wanted)
+            table = table.set_column(i, field.name, column)
+    return table
+
+
+def _check_names(names: Sequence[str]) -> None:
+    if len(set(names)) != len(names):
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        raise CohortError(f"people has duplicate column names: {', '.join(map(repr, dupes))}")
 
 
 def _warn_near_misses(names: Sequence[str]) -> None:
@@ -150,28 +194,21 @@ def to_native(
     if isinstance(people, (str, os.PathLike)):
         people = _read_file(Path(people))
     people = _as_table(people)
-    kind = type(people).__module__.split(".")[0]
     if isinstance(people, pd.DataFrame):
         names = [str(c) for c in people.columns]
-        if len(set(names)) != len(names):
-            dupes = sorted({n for n in names if names.count(n) > 1})
-            raise CohortError(f"people has duplicate column names: {', '.join(map(repr, dupes))}")
+        _check_names(names)
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
         data = {new: people[old].to_numpy() for old, new in zip(names, renamed)}
         return _core.People.from_columns(data, len(people), groups), people, people
-    if kind == "polars":
-        names = list(people.columns)
+    if hasattr(people, "__arrow_c_stream__"):
+        table = _core.ArrowTable(_without_null_columns(people))
+        names = table.column_names
+        _check_names(names)
         renamed = _rename(names, columns)
         _warn_near_misses(renamed)
-        data = {new: people.get_column(old).to_list() for old, new in zip(names, renamed)}
-        return _core.People.from_columns(data, people.height), None, people
-    if type(people).__module__.startswith("pyarrow"):
-        data, rows, names = _columns_of_arrow(people)
-        renamed = _rename(names, columns)
-        _warn_near_misses(renamed)
-        data = {new: data[old] for old, new in zip(names, renamed)}
-        return _core.People.from_columns(data, rows), None, people
+        # Every column goes: the fields, and the others for custom criteria and floors.
+        return _core.People.from_arrow(table, dict(zip(renamed, names))), None, people
     if isinstance(people, Sequence) and not isinstance(people, (str, bytes)):
         if not all(isinstance(p, Mapping) for p in people):
             raise TypeError(
@@ -191,18 +228,21 @@ def to_native(
     )
 
 
-def _frame(native: Any, source: Any, columns: Mapping[str, str] | None) -> pd.DataFrame:
-    """The DataFrame users see: the schema fields as the engine read them, then extra columns."""
-    clean = pd.DataFrame(native.columns(), columns=list(FIELDS))
+def _frame(native: Any, source: Any, columns: Mapping[str, str] | None, fields: Any = None) -> pd.DataFrame:
+    """The DataFrame users see: the schema fields as the engine read them (or ``fields``, the
+    same people's columns as a match compared them), then extra columns."""
+    clean = pd.DataFrame(native.columns() if fields is None else fields, columns=list(FIELDS))
     if source is None:
         return clean
+    rename = dict(columns or {})
     if isinstance(source, pd.DataFrame):
         frame = source
     elif type(source).__module__.split(".")[0] == "polars" or type(source).__module__.startswith("pyarrow"):
-        frame = source.to_pandas()
+        # Only the extra columns: the fields are already in `clean`.
+        names = source.column_names if hasattr(source, "column_names") else source.columns
+        frame = source.select([n for n in names if rename.get(n, n) not in FIELDS]).to_pandas()
     else:
         frame = pd.DataFrame(list(source))
-    rename = dict(columns or {})
     rows = native.rows()
     for column in frame.columns:
         if rename.get(column, column) not in FIELDS and column not in clean.columns:

@@ -220,7 +220,8 @@ impl Cohort {
     /// Validates `people`: ids unique and non-empty, numbers finite and in range, managers
     /// known (or ignored, per `options`), no manager cycles; a person who is their own manager
     /// is the top of their chain. `rows` gives each person's row in the input for messages
-    /// (empty: the position). With `options.normalize`, names are compared folded.
+    /// (empty: the position). With `options.normalize`, names are compared folded and each is
+    /// spelt as the first spelling seen of its folded form.
     ///
     /// # Errors
     /// Every problem found, as a [`CohortError`].
@@ -435,30 +436,52 @@ pub fn fold(name: &str) -> String {
     caseless::default_case_fold_str(name.trim())
 }
 
-/// `people` with every skill, goal, expertise, language, department and target name folded.
-fn normalized(mut people: Vec<Person>) -> Vec<Person> {
-    let mut cache: HashMap<String, String> = HashMap::new();
-    let mut f = |s: &mut String| {
-        if let Some(folded) = cache.get(s.as_str()) {
-            s.clone_from(folded);
-        } else {
-            let folded = fold(s);
-            cache.insert(std::mem::replace(s, folded.clone()), folded);
+/// Names that compare equal folded, each spelt as the first spelling seen (trimmed).
+#[derive(Default)]
+struct FirstSpelling {
+    /// The first spelling of each folded name.
+    first: HashMap<String, String>,
+    /// The first spelling of each spelling met so far (folds each spelling once).
+    known: HashMap<String, String>,
+}
+
+impl FirstSpelling {
+    fn respell(&mut self, name: &mut String) {
+        let first = match self.known.get(name.as_str()) {
+            Some(first) => first.clone(),
+            None => {
+                let first = self.first.entry(fold(name)).or_insert_with(|| name.trim().to_string()).clone();
+                self.known.insert(name.clone(), first.clone());
+                first
+            }
+        };
+        if *name != first {
+            *name = first;
         }
-    };
+    }
+}
+
+/// `people` with every skill, goal, expertise, language, department and target name replaced
+/// by the first spelling (in row order) of the names it equals folded: topics (skills, goals,
+/// expertise), departments (departments and targets) and languages each on their own. Names
+/// that compare equal are then equal, and outputs show one spelling for each.
+fn normalized(mut people: Vec<Person>) -> Vec<Person> {
+    let (mut topics, mut departments, mut languages) =
+        (FirstSpelling::default(), FirstSpelling::default(), FirstSpelling::default());
     for p in &mut people {
         if !p.skills.is_empty() {
             let mut skills = BTreeMap::new();
             for (mut k, v) in std::mem::take(&mut p.skills) {
-                f(&mut k);
+                topics.respell(&mut k);
                 let slot = skills.entry(k).or_insert(v);
                 *slot = f64::max(*slot, v);
             }
             p.skills = skills;
         }
-        p.goals.iter_mut().chain(&mut p.expertise).chain(&mut p.languages).for_each(&mut f);
-        p.target.iter_mut().for_each(&mut f);
-        f(&mut p.department);
+        p.goals.iter_mut().chain(&mut p.expertise).for_each(|s| topics.respell(s));
+        departments.respell(&mut p.department);
+        p.target.iter_mut().for_each(|s| departments.respell(s));
+        p.languages.iter_mut().for_each(|s| languages.respell(s));
     }
     people
 }
@@ -496,4 +519,44 @@ fn depths(people: &[Person], manager: &[Option<usize>]) -> Result<Vec<u32>, Vec<
         }
     }
     Ok(depth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, department: &str, skills: &[&str], goals: &[&str], languages: &[&str]) -> Person {
+        let mut p = Person::new(id, 1.0);
+        p.department = department.into();
+        p.skills = skills.iter().enumerate().map(|(i, s)| ((*s).to_string(), i as f64)).collect();
+        p.goals = goals.iter().map(|s| (*s).to_string()).collect();
+        p.languages = languages.iter().map(|s| (*s).to_string()).collect();
+        p
+    }
+
+    #[test]
+    fn names_take_the_first_spelling_seen() {
+        let mut boss = person("a", " Sales", &["SQL", "sql "], &["Python"], &["English"]);
+        boss.target = Some("ENG".into());
+        let mut b = person("b", "SALES", &["Straße"], &["python", "STRASSE"], &["english"]);
+        b.target = Some("eng".into());
+        b.expertise = vec!["sQl".into()];
+        let written = vec![boss, b];
+        let cohort = Cohort::new(written.clone()).unwrap();
+        let [a, b] = cohort.people() else { panic!("two people") };
+        // One spelling per folded name: the first in row order (trimmed), per kind of name.
+        assert_eq!(a.department, "Sales");
+        assert_eq!(b.department, "Sales");
+        assert_eq!((a.target.as_deref(), b.target.as_deref()), (Some("ENG"), Some("ENG")));
+        // `SQL` and `sql ` of one person are one skill: the higher proficiency.
+        assert_eq!(a.skills.iter().collect::<Vec<_>>(), [(&"SQL".to_string(), &1.0)]);
+        assert_eq!(b.skills.keys().collect::<Vec<_>>(), ["Straße"]);
+        assert_eq!(b.goals, ["Python", "Straße"]);
+        assert_eq!(b.expertise, ["SQL"]);
+        assert_eq!(b.languages, ["English"]);
+        // Off, names stay as written.
+        let options = CohortOptions { normalize: false, ..CohortOptions::default() };
+        let raw = Cohort::with_options(written.clone(), &[], options).unwrap();
+        assert_eq!(raw.people(), written);
+    }
 }

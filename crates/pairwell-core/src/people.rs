@@ -181,6 +181,12 @@ impl Problems {
         }
     }
 
+    /// Records every problem of `other`, after those found so far.
+    pub fn extend(&mut self, other: Problems) {
+        other.list.into_iter().for_each(|p| self.push(p));
+        self.more += other.more;
+    }
+
     /// Whether nothing was found.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -335,6 +341,17 @@ pub struct People {
     pub columns: Vec<String>,
 }
 
+/// One row read and checked on its own, waiting to be checked against the rows before it.
+#[derive(Debug)]
+pub struct CheckedRow {
+    row: usize,
+    person: Person,
+    has_id: bool,
+    problems: Problems,
+    /// The row's columns outside the schema, with a value or not.
+    columns: Vec<String>,
+}
+
 /// The cells of one row, in [`FIELDS`] order.
 pub type Row = [Cell; FIELDS.len()];
 
@@ -342,7 +359,12 @@ impl PeopleReader {
     /// A reader expecting about `rows` rows.
     #[must_use]
     pub fn with_capacity(rows: usize) -> Self {
-        PeopleReader { people: Vec::with_capacity(rows), rows: Vec::with_capacity(rows), ..Self::default() }
+        PeopleReader {
+            people: Vec::with_capacity(rows),
+            rows: Vec::with_capacity(rows),
+            seen: HashMap::with_capacity(rows),
+            ..Self::default()
+        }
     }
 
     /// Reads the next row: every field checked, every problem recorded.
@@ -362,14 +384,23 @@ impl PeopleReader {
     /// kept as [`Value::Invalid`] and becomes a problem naming the row, id and column only
     /// where a criterion reads that column, so an unused column never stops a match.
     pub fn row_with(&mut self, cells: Row, extra: Vec<(String, Cell)>, group: usize) {
-        let row = self.next_row;
-        self.next_row += 1;
+        let checked = Self::check(cells, extra, self.next_row);
+        self.admit(checked, group);
+    }
+
+    /// Reads and checks the cells of input row `row` (and its cells outside the schema, as in
+    /// [`row_with`](Self::row_with)) on their own: no other row is needed, so rows may be
+    /// checked in parallel; [`admit`](Self::admit) then takes them in row order.
+    #[must_use]
+    pub fn check(cells: Row, extra: Vec<(String, Cell)>, row: usize) -> CheckedRow {
         let [id, level, skills, goals, expertise, target, manager, department, timezone, languages, roles, capacity, preferences] =
             cells;
-        let mut at = At { row, id: None, problems: &mut self.problems };
+        let mut problems = Problems::default();
+        let mut at = At { row, id: None, problems: &mut problems };
         let id = at.id_text(id, "id");
-        at.id = id.clone();
-        let mut p = Person::new(id.clone().unwrap_or_default(), 0.0);
+        let has_id = id.is_some();
+        at.id.clone_from(&id);
+        let mut p = Person::new(id.unwrap_or_default(), 0.0);
         match at.number(level, "level") {
             Some(x) => p.level = x,
             None => at.missing("level"),
@@ -384,11 +415,7 @@ impl PeopleReader {
         p.languages = at.list(languages, "languages");
         p.roles = at.roles(roles);
         p.preferences = at.ids(preferences);
-        for (name, _) in &extra {
-            if !self.columns.contains(name) {
-                self.columns.push(name.clone());
-            }
-        }
+        let columns = extra.iter().map(|(name, _)| name.clone()).collect();
         p.extra = extra.into_iter().filter(|(_, c)| !c.is_missing()).map(|(name, c)| (name, extra_value(c))).collect();
         if let Some(c) = at.number(capacity, "capacity") {
             if c.fract() == 0.0 && (0.0..=f64::from(MAX_CAPACITY)).contains(&c) {
@@ -400,25 +427,42 @@ impl PeopleReader {
             }
         }
         // The checks that need no cell types (ranges, an empty id) are the cohort's own.
-        check_person(&p, row, &mut self.problems);
-        let Some(id) = id else { return };
-        match self.seen.get(&(group, id.clone())) {
+        check_person(&p, row, &mut problems);
+        CheckedRow { row, person: p, has_id, problems, columns }
+    }
+
+    /// Takes the next row, checked by [`check`](Self::check): its problems recorded, its id
+    /// checked against the rows before it in `group` (see [`row_in`](Self::row_in)).
+    pub fn admit(&mut self, checked: CheckedRow, group: usize) {
+        let CheckedRow { row, person: p, has_id, problems, columns } = checked;
+        self.next_row = row + 1;
+        self.problems.extend(problems);
+        for name in columns {
+            if !self.columns.contains(&name) {
+                self.columns.push(name);
+            }
+        }
+        if !has_id {
+            return;
+        }
+        let key = (group, p.id.clone());
+        match self.seen.get(&key) {
             Some(&first) => {
                 let earlier = self.rows.iter().position(|&r| r == first).map(|i| &self.people[i]);
                 if earlier == Some(&p) {
                     self.warnings
-                        .push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&id)));
+                        .push(format!("row {row} repeats row {first} (id {}) exactly and was dropped", quote(&p.id)));
                 } else {
                     self.problems.push(Problem {
                         row: Some(row),
-                        id: Some(id),
+                        id: Some(p.id),
                         field: Some("id".into()),
                         message: format!("duplicate id (first at row {first})"),
                     });
                 }
             }
             None => {
-                self.seen.insert((group, id), row);
+                self.seen.insert(key, row);
                 self.people.push(p);
                 self.rows.push(row);
             }
@@ -660,11 +704,18 @@ impl At<'_> {
             }
         };
         for (name, value) in entries {
-            let field = format!("skills.{name}");
-            // A null value (Arrow maps and structs fill absent keys with null) means absent.
-            if let Some(x) = self.number(value, &field) {
-                skills.insert(name, x);
-            }
+            let x = match value {
+                // A null value (Arrow maps and structs fill absent keys with null) means absent.
+                value if value.is_missing() => continue,
+                // The common cases, without naming the field (only a problem needs its name).
+                Cell::Float(x) if x.is_finite() => x,
+                Cell::Int(i) => i as f64,
+                value => match self.number(value, &format!("skills.{name}")) {
+                    Some(x) => x,
+                    None => continue,
+                },
+            };
+            skills.insert(name, x);
         }
         skills
     }

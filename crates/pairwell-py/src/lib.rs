@@ -5,6 +5,7 @@
 //! errors onto the exception classes of `errors`. The public API lives in
 //! `python/pairwell`.
 
+mod arrow;
 mod compute;
 mod errors;
 mod groups;
@@ -24,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     sparse::register(m)?;
     matching::register(m)?;
     people::register(m)?;
+    arrow::register(m)?;
     groups::register(m)?;
     sample::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

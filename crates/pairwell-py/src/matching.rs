@@ -207,6 +207,12 @@ impl PyMatchResult {
         self.0.pair_columns().into_iter().map(str::to_string).collect()
     }
 
+    /// The people as the engine compared them, as columns: with `normalize`, each name spelt
+    /// as the first spelling seen of the names it equals folded.
+    fn people_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        crate::sample::people_columns(py, self.0.cohort().people())
+    }
+
     /// Ids of the givers and of the receivers who took part.
     fn participants(&self) -> (Vec<String>, Vec<String>) {
         let (g, r) = self.0.participants();

@@ -1,5 +1,5 @@
-//! People into Rust: `pairwell._core.People` reads columns (lists, numpy arrays, Arrow columns
-//! as Python lists) or records (a list of dicts) cell by cell into
+//! People into Rust: `pairwell._core.People` reads columns (lists, numpy arrays), Arrow tables
+//! (in `arrow`, without Python objects) or records (a list of dicts) cell by cell into
 //! [`pairwell_core::people::Cell`]s; every check is the core's ([`PeopleReader`]). The
 //! validated people go to `match_people` and back out as columns for the DataFrame users see.
 
@@ -7,6 +7,7 @@ use pairwell_core::people::{self as core, Cell, People, PeopleReader, Row, FIELD
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple};
 
+use crate::arrow::ArrowTable;
 use crate::errors::{problems_error, CohortError};
 use crate::sample::people_columns;
 
@@ -181,6 +182,14 @@ impl PyPeople {
             reader.row_with(row, cells, groups.as_ref().map_or(0, |g| g[i]));
         }
         finish(reader)
+    }
+
+    /// People from an Arrow table, column by column without Python objects: `columns` maps
+    /// each field to the column read for it (fields not in it are missing in every row), and
+    /// any other name to a column outside the schema kept for custom criteria.
+    #[staticmethod]
+    fn from_arrow(py: Python<'_>, table: &ArrowTable, columns: &Bound<'_, PyDict>) -> PyResult<Self> {
+        crate::arrow::people(py, table, columns).map(PyPeople)
     }
 
     /// People from records: any sequence of dicts (or mappings) keyed by field name.
