@@ -25,6 +25,7 @@ __all__ = [
     "match_groups",
     "match_people",
     "near_field",
+    "recommend",
     "sample_cohort",
     "solve",
     "solve_batch",
@@ -101,6 +102,7 @@ class NativeMatchResult:
     def compare(self, seed: int) -> list[tuple[str, list[dict[str, Any]], dict[str, Any]]]: ...
     def unmatched(self) -> list[dict[str, Any]]: ...
     def explain(self, giver: str, receiver: str) -> dict[str, Any]: ...
+    def recommend(self, id: str, k: int) -> list[dict[str, Any]]: ...
     def verify(self) -> None: ...
 
 @final
@@ -122,6 +124,13 @@ class People:
 
 def near_field(column: str) -> str | None: ...
 def match_people(people: People, program: str, config: dict[str, Any] | str | None = None) -> NativeMatchResult: ...
+def recommend(
+    people: People,
+    program: str,
+    ids: list[str] | None = None,
+    k: int = 5,
+    config: dict[str, Any] | str | None = None,
+) -> list[dict[str, Any]]: ...
 def match_groups(
     people: People,
     codes: npt.NDArray[np.int64],

@@ -10,6 +10,7 @@
 //! - [`rules`]: the hard rules that forbid pairs.
 //! - [`matching`]: the engine: [`matching::match_people`] and its explained, certified result,
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
+//! - [`recommend`]: each person's best partners, ranked, with the exact regret of each.
 //! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
@@ -29,6 +30,7 @@ pub mod memory;
 pub mod metrics;
 pub mod people;
 pub mod program;
+pub mod recommend;
 pub mod rng;
 pub mod rules;
 pub mod sample;

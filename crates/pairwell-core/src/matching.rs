@@ -101,7 +101,7 @@ pub struct Pair {
 }
 
 /// Which side of the program a person is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Mentor, sponsor or reverse mentor.
@@ -241,43 +241,9 @@ pub fn match_people(people: Vec<Person>, program: Program, config: &Config) -> R
 /// # Errors
 /// As [`match_people`].
 pub fn match_read(people: People, program: Program, config: &Config) -> Result<MatchResult, MatchError> {
-    let settings = Settings::resolve(program, config)?;
-    let People { people, rows, mut warnings } = people;
-    let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
-    warnings.extend_from_slice(cohort.warnings());
-    let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
-        pairs
-            .iter()
-            .map(|[g, r]| {
-                let find =
-                    |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
-                Ok((find(g)?, find(r)?))
-            })
-            .collect()
-    };
-    let never = resolve("never", &settings.never)?;
-    let pinned = resolve("pin", &settings.pin)?;
-    let scorer = Scorer::new(&cohort, &settings);
-    let rules = Rules::new(never);
-
+    let Setup { settings, cohort, scorer, rules, givers, receivers, pinned, warnings } =
+        setup(people, program, config)?;
     let people = cohort.people();
-    let side = |role| {
-        let mut ids: Vec<usize> = (0..people.len()).filter(|&i| people[i].has_role(role)).collect();
-        ids.sort_by(|&a, &b| people[a].id.cmp(&people[b].id));
-        ids
-    };
-    let givers = side(program.giver_role());
-    let receivers = side(program.receiver_role());
-    for (ids, role) in [(&givers, program.giver_role()), (&receivers, program.receiver_role())] {
-        if ids.is_empty() {
-            warnings.push(format!(
-                "nobody opted into the role '{}' (column 'roles'): {} has no {} side, so nobody is matched",
-                role.name(),
-                program.name(),
-                if role == program.giver_role() { "giver" } else { "receiver" },
-            ));
-        }
-    }
 
     // Pins first: they decide which pairs are in the solver's problem.
     let clock = Instant::now();
@@ -356,6 +322,63 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
     result.pairs = result.named_pairs(&result.solution.pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
     Ok(result)
+}
+
+/// A cohort ready to score and match: what [`match_read`] and [`crate::recommend`] start from.
+pub(crate) struct Setup {
+    pub settings: Settings,
+    pub cohort: Cohort,
+    pub scorer: Scorer,
+    pub rules: Rules,
+    /// Cohort positions of the givers and of the receivers, each sorted by id.
+    pub givers: Vec<usize>,
+    pub receivers: Vec<usize>,
+    /// The pins, as cohort positions.
+    pub pinned: Vec<(usize, usize)>,
+    pub warnings: Vec<String>,
+}
+
+/// Validates the cohort and config, resolves `never` and `pin`, and takes the people who opted
+/// into the program's two roles (sorted by id, so input order never changes the result).
+pub(crate) fn setup(people: People, program: Program, config: &Config) -> Result<Setup, MatchError> {
+    let settings = Settings::resolve(program, config)?;
+    let People { people, rows, mut warnings } = people;
+    let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
+    warnings.extend_from_slice(cohort.warnings());
+    let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
+        pairs
+            .iter()
+            .map(|[g, r]| {
+                let find =
+                    |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
+                Ok((find(g)?, find(r)?))
+            })
+            .collect()
+    };
+    let never = resolve("never", &settings.never)?;
+    let pinned = resolve("pin", &settings.pin)?;
+    let scorer = Scorer::new(&cohort, &settings);
+    let rules = Rules::new(never);
+
+    let people = cohort.people();
+    let side = |role| {
+        let mut ids: Vec<usize> = (0..people.len()).filter(|&i| people[i].has_role(role)).collect();
+        ids.sort_by(|&a, &b| people[a].id.cmp(&people[b].id));
+        ids
+    };
+    let givers = side(program.giver_role());
+    let receivers = side(program.receiver_role());
+    for (ids, role) in [(&givers, program.giver_role()), (&receivers, program.receiver_role())] {
+        if ids.is_empty() {
+            warnings.push(format!(
+                "nobody opted into the role '{}' (column 'roles'): {} has no {} side, so nobody is matched",
+                role.name(),
+                program.name(),
+                if role == program.giver_role() { "giver" } else { "receiver" },
+            ));
+        }
+    }
+    Ok(Setup { settings, cohort, scorer, rules, givers, receivers, pinned, warnings })
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed
@@ -592,7 +615,7 @@ impl MatchResult {
 
     /// What forcing the open pair `(gi, ri)` costs the optimum: from the dense problem when
     /// there is one, else scoring the pairs the search reaches.
-    fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
+    pub(crate) fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
         if let Some(t) = self.tables.get() {
             return Ok(self.solution.forced_loss(t.problem.view(), &self.options, gi, ri));
         }

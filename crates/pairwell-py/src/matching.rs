@@ -5,6 +5,7 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
+use pairwell_core::recommend::{self as recommend_core, Suggestion};
 use pairwell_core::score::COMPONENTS;
 use pyo3::exceptions::PyDeprecationWarning;
 use pyo3::prelude::*;
@@ -113,6 +114,34 @@ fn pair_records<'py>(py: Python<'py>, pairs: &[Pair]) -> PyResult<Vec<Bound<'py,
     })
 }
 
+/// Puts the fields of a suggestion into `dict`.
+fn suggestion_fields(dict: &Bound<'_, PyDict>, s: &Suggestion) -> PyResult<()> {
+    dict.set_item("id", &s.id)?;
+    dict.set_item("side", s.side.name())?;
+    dict.set_item("partner", &s.partner)?;
+    dict.set_item("rank", s.rank)?;
+    score_fields(dict, &s.score)
+}
+
+/// The best `k` partners of each person in `ids` (every receiver when None), without solving;
+/// see `pairwell.recommend`. One dict per row.
+#[pyfunction]
+#[pyo3(signature = (people, program, ids=None, k=5, config=None))]
+fn recommend<'py>(
+    py: Python<'py>,
+    people: &PyPeople,
+    program: &str,
+    ids: Option<Vec<String>>,
+    k: usize,
+    config: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    let (program, config) = request(py, program, config)?;
+    let people = people.0.clone();
+    let rows = compute::run(py, || recommend_core::recommend(people, program, &config, ids.as_deref(), k))?
+        .map_err(Error::from)?;
+    records(py, &rows, suggestion_fields)
+}
+
 fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     // An empty side has no mean, minimum or share: None, never NaN.
@@ -213,6 +242,17 @@ impl PyMatchResult {
         Ok(d)
     }
 
+    /// The best `k` partners of `id`, one dict each, best first; see `MatchResult.recommend`.
+    fn recommend<'py>(&self, py: Python<'py>, id: &str, k: usize) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let rows = compute::run(py, || self.0.recommend(id, k))?.map_err(Error::from)?;
+        records(py, &rows, |d, r| {
+            suggestion_fields(d, &r.suggestion)?;
+            d.set_item("matched", r.matched)?;
+            d.set_item("partner_has_room", r.partner_has_room)?;
+            d.set_item("regret", r.regret)
+        })
+    }
+
     /// Checks the total against the solver's dual certificate; raises `CertificateError`.
     fn verify(&self, py: Python<'_>) -> PyResult<()> {
         compute::run(py, || self.0.verify())?.map_err(|e| Error::from(e).into())
@@ -222,5 +262,6 @@ impl PyMatchResult {
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMatchResult>()?;
     m.add_function(wrap_pyfunction!(match_people, m)?)?;
+    m.add_function(wrap_pyfunction!(recommend, m)?)?;
     Ok(())
 }
