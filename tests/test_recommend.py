@@ -18,11 +18,14 @@ from pairwell.people import write_people_csv
 from pairwell.recommend import RECOMMEND_COLUMNS, SUGGEST_COLUMNS
 
 #: Configs the brute-force comparison runs under: the preset, rules that remove pairs, the
-#: sparse solver (regrets scored on the fly), and pins (added per cohort).
+#: sparse solver (its searches walk the candidate arcs; with short candidate lists they reach
+#: most pairs outside them lazily, by their bounds), and pins (added per cohort).
 CONFIGS: list[dict[str, Any]] = [
     {},
     {"min_score": 0.3, "allow_same_department": False, "max_timezone_gap": 6},
     {"solver": "sparse"},
+    {"solver": "sparse", "candidates": 1},
+    {"solver": "sparse", "candidates": 2, "min_score": 0.2},
 ]
 
 

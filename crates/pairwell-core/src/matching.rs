@@ -223,6 +223,8 @@ pub struct MatchResult {
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
     pub(crate) tables: OnceLock<Tables>,
+    /// The optimum as a residual graph, for recommendations: built on first need.
+    pub(crate) residual: OnceLock<crate::recommend::Residual>,
 }
 
 /// Matches `people` for `program` under `config`.
@@ -318,6 +320,7 @@ pub fn match_read(people: People, program: Program, config: &Config) -> Result<M
         pins,
         arcs,
         tables,
+        residual: OnceLock::new(),
     };
     result.pairs = result.named_pairs(&result.solution.pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
@@ -615,7 +618,7 @@ impl MatchResult {
 
     /// What forcing the open pair `(gi, ri)` costs the optimum: from the dense problem when
     /// there is one, else scoring the pairs the search reaches.
-    pub(crate) fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
+    fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
         if let Some(t) = self.tables.get() {
             return Ok(self.solution.forced_loss(t.problem.view(), &self.options, gi, ri));
         }

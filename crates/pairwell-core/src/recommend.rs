@@ -18,6 +18,8 @@
 //!   pairs of the people asked about, each giver scored through its prepared row. The rules
 //!   apply as in the matching; pins do not restrict it, as nothing is matched.
 
+mod regrets;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,8 @@ use crate::matching::{setup, MatchError, MatchResult, Setup, Side};
 use crate::people::People;
 use crate::program::{Config, Program};
 use crate::score::{PairScore, Scorer};
+
+pub(crate) use regrets::Residual;
 
 /// Why recommendations could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -220,22 +224,49 @@ impl MatchResult {
             load[gi] += 1;
             receiver_matched[ri] = true;
         }
+        // Every listed pair that is not matched is open and its giver has room: one search
+        // per place of the person gives all of their regrets.
+        let residual = match self.residual.get() {
+            Some(r) => r,
+            None => {
+                let built = Residual::new(self).map_err(MatchError::from)?;
+                self.residual.get_or_init(|| built)
+            }
+        };
+        let matched: Vec<bool> = entries
+            .iter()
+            .map(|&(_, _, pair)| self.pins.contains(&pair) || solved.binary_search(&pair).is_ok())
+            .collect();
+        let mut regret = vec![0.0; entries.len()];
+        for &(side, at) in &asked {
+            let open: Vec<usize> =
+                (0..entries.len()).filter(|&e| entries[e].1 == side && !matched[e]).collect();
+            if open.is_empty() {
+                continue;
+            }
+            let paths = match side {
+                Side::Giver => residual.to_giver(&view, at, &open.iter().map(|&e| entries[e].2 .1).collect::<Vec<_>>()),
+                Side::Receiver => {
+                    residual.from_receiver(&view, at, &open.iter().map(|&e| entries[e].2 .0).collect::<Vec<_>>())
+                }
+            };
+            for (&e, path) in open.iter().zip(paths) {
+                let (score, _, (gi, ri)) = entries[e];
+                regret[e] = residual.reduced(gi, ri, score) + path;
+            }
+        }
         let named = suggestions(id, &entries, &self.cohort, &self.scorer, &self.givers, &self.receivers);
-        named
+        Ok(named
             .zip(&entries)
-            .map(|(suggestion, &(_, side, (gi, ri)))| {
-                let matched = self.pins.contains(&(gi, ri)) || solved.binary_search(&(gi, ri)).is_ok();
+            .zip(matched.into_iter().zip(regret))
+            .map(|((suggestion, &(_, side, (gi, ri))), (matched, regret))| {
                 let partner_has_room = match side {
                     Side::Giver => !receiver_matched[ri],
                     Side::Receiver => load[gi] < self.room[gi],
                 };
-                // Every listed pair that is not matched is open and its giver has room, so
-                // the search has an answer.
-                let regret = if matched { 0.0 } else { self.regret(&view, gi, ri)?.unwrap_or(f64::NAN) };
-                Ok(Recommendation { suggestion, matched, partner_has_room, regret })
+                Recommendation { suggestion, matched, partner_has_room, regret }
             })
-            .collect::<Result<_, MatchError>>()
-            .map_err(RecommendError::from)
+            .collect())
     }
 }
 
