@@ -45,8 +45,7 @@ def _k(k: Any) -> int:
 
 def recommend_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
     """The engine's rows as a DataFrame with ``columns``, ``rank`` as whole numbers."""
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"rank": "int64"})
+    return pd.DataFrame.from_records(rows, columns=columns).astype({"rank": "int64"})
 
 
 def recommend(

@@ -229,7 +229,7 @@ impl MatchResult {
         let residual = match self.residual.get() {
             Some(r) => r,
             None => {
-                let built = Residual::new(self).map_err(MatchError::from)?;
+                let built = Residual::new(self, &view).map_err(MatchError::from)?;
                 self.residual.get_or_init(|| built)
             }
         };
@@ -239,8 +239,7 @@ impl MatchResult {
             .collect();
         let mut regret = vec![0.0; entries.len()];
         for &(side, at) in &asked {
-            let open: Vec<usize> =
-                (0..entries.len()).filter(|&e| entries[e].1 == side && !matched[e]).collect();
+            let open: Vec<usize> = (0..entries.len()).filter(|&e| entries[e].1 == side && !matched[e]).collect();
             if open.is_empty() {
                 continue;
             }

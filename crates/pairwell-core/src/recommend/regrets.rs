@@ -22,12 +22,18 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use crate::candidates::Pairs;
 use crate::cancel::{Cancelled, Token};
+use crate::candidates::Pairs;
 use crate::matching::MatchResult;
+
+use rayon::prelude::*;
 
 /// No node.
 const NONE: u32 = u32::MAX;
+
+/// Pairs whose reduced cost is at most this join the arcs (scores are in `[0, 1]`): searches
+/// whose paths stay shorter never score a pair.
+const NEAR: f64 = 0.06;
 
 /// Arcs by row (giver) or by column (receiver): `other[start[i]..start[i + 1]]` sorted, with
 /// their scores.
@@ -93,9 +99,14 @@ pub(crate) struct Residual {
     /// Upper bounds on the scores of open pairs outside the arcs, per giver and per receiver.
     row_bound: Vec<f64>,
     col_bound: Vec<f64>,
-    /// Receivers by `v` and givers by `u`, ascending (ties by position).
-    by_v: Vec<u32>,
-    by_u: Vec<u32>,
+    /// Every open pair outside the arcs has a reduced cost above this ([`NEAR`] after a sparse
+    /// solve, 0 after a dense one, whose arcs are every open pair).
+    floor: f64,
+    /// Receivers by `v` and givers by `u`, ascending (ties by position), matched ones
+    /// (`[0]`) apart from the others (`[1]`): those lead only to the dummies, so a search
+    /// stops scanning them once the dummies are relaxed.
+    by_v: [Vec<u32>; 2],
+    by_u: [Vec<u32>; 2],
 }
 
 /// A node of the extended matching. Right: receivers `0..n_cols`, then copy dummies. Left:
@@ -108,8 +119,9 @@ enum Item {
     /// A node reached at this distance (right nodes forward, left nodes backward).
     Node(Node),
     /// From the settled node `from` (a copy forward, a receiver backward), the pairs outside
-    /// its arcs, from position `next` of the sorted partners on.
-    Scan { from: Node, next: usize },
+    /// its arcs, from position `next` of the sorted partners on: of those matched in the
+    /// optimum (`free` false), or of the others.
+    Scan { from: Node, next: usize, free: bool },
     /// From the settled node `from`, the pair with partner `partner`, to be scored.
     Pair { from: Node, partner: usize },
 }
@@ -137,44 +149,90 @@ impl Ord for Entry {
 
 impl Residual {
     /// The residual graph of `result`'s optimum (without its pins, as the solver saw it).
-    pub(crate) fn new(result: &MatchResult) -> Result<Residual, Cancelled> {
+    /// After a sparse solve, the arcs are completed with every open pair whose reduced cost
+    /// is at most [`NEAR`]: one parallel pass, scoring only the pairs whose bounds allow it.
+    pub(crate) fn new(result: &MatchResult, view: &Pairs<'_>) -> Result<Residual, Cancelled> {
         let (n_rows, n_cols) = (result.givers.len(), result.receivers.len());
         let a = &result.solution;
-        let (rows, cols, row_bound, col_bound) = if result.arcs.is_empty() {
+        let (u, v) = (a.row_duals.clone(), a.col_duals.clone());
+        let mut load = vec![0usize; n_rows];
+        for &i in &a.rows {
+            load[i] += 1;
+        }
+        let mut col_load = vec![0usize; n_cols];
+        for &j in &a.cols {
+            col_load[j] += 1;
+        }
+        let sorted = |x: &[f64], load: &[usize]| {
+            let mut order: Vec<u32> = (0..x.len() as u32).collect();
+            order.sort_by(|&p, &q| x[p as usize].total_cmp(&x[q as usize]).then(p.cmp(&q)));
+            let (matched, free) = order.into_iter().partition(|&p| load[p as usize] > 0);
+            [matched, free]
+        };
+        let (by_v, by_u) = (sorted(&v, &col_load), sorted(&u, &load));
+        let copies: Vec<usize> = (0..n_rows).map(|i| result.room[i].min(load[i] + 1)).collect();
+
+        let mut arcs: Vec<(usize, u32, f64)>;
+        let (row_bound, col_bound, floor) = if result.arcs.is_empty() {
             // A dense solve: every open pair of the problem is an arc.
-            let t = result.tables.get().map(|t| &t.problem);
-            let mut arcs = Vec::new();
-            if let Some(problem) = t {
-                for ((i, j), &s) in problem.indexed_iter() {
+            arcs = Vec::new();
+            if let Some(t) = result.tables.get() {
+                for ((i, j), &s) in t.problem.indexed_iter() {
                     if s.is_finite() {
                         arcs.push((i, j as u32, s));
                     }
                 }
             }
-            let rows = Adjacency::new(n_rows, arcs.iter().copied());
-            arcs.sort_by_key(|&(i, j, _)| (j, i));
-            let cols = Adjacency::new(n_cols, arcs.iter().map(|&(i, j, s)| (j as usize, i as u32, s)));
-            (rows, cols, vec![f64::NEG_INFINITY; n_rows], vec![f64::NEG_INFINITY; n_cols])
+            (vec![f64::NEG_INFINITY; n_rows], vec![f64::NEG_INFINITY; n_cols], 0.0)
         } else {
-            let arcs = &result.arcs;
-            let rows = Adjacency::new(n_rows, arcs.iter().map(|&(g, r, s)| (g as usize, r, s)));
-            let mut by_col: Vec<(usize, u32, f64)> = arcs.iter().map(|&(g, r, s)| (r as usize, g, s)).collect();
-            by_col.sort_by_key(|&(r, g, _)| (r, g));
-            let cols = Adjacency::new(n_cols, by_col.iter().copied());
+            arcs = result.arcs.iter().map(|&(g, r, s)| (g as usize, r, s)).collect();
+            let rows = Adjacency::new(n_rows, arcs.iter().copied());
+            let mut by_col: Vec<(usize, u32, f64)> = arcs.iter().map(|&(i, j, s)| (j as usize, i as u32, s)).collect();
+            by_col.sort_by_key(|&(j, i, _)| (j, i));
+            let cols = Adjacency::new(n_cols, by_col.into_iter());
             let k = result.settings.candidates;
             let people = result.cohort.people();
-            let row_bound = (0..n_rows)
-                .map(|i| rows.bound(i, k + (people[result.givers[i]].capacity as usize).min(k)))
+            let row_bound: Vec<f64> =
+                (0..n_rows).map(|i| rows.bound(i, k + (people[result.givers[i]].capacity as usize).min(k))).collect();
+            let col_bound: Vec<f64> = (0..n_cols).map(|j| cols.bound(j, k)).collect();
+            let mut every: Vec<u32> = by_v.concat();
+            every.sort_by(|&p, &q| v[p as usize].total_cmp(&v[q as usize]).then(p.cmp(&q)));
+            let sorted_v: Vec<f64> = every.iter().map(|&j| v[j as usize]).collect();
+            let token = Token::current();
+            let near: Vec<Vec<(usize, u32, f64)>> = (0..n_rows)
+                .into_par_iter()
+                .map(|i| {
+                    if token.is_cancelled() || copies[i] == 0 || !row_bound[i].is_finite() {
+                        return Vec::new();
+                    }
+                    // Outside the arcs a pair scores at most the bound: only receivers with
+                    // `v <= bound - u + NEAR` can be near-tight.
+                    let reach = sorted_v.partition_point(|&x| x <= row_bound[i] - u[i] + NEAR);
+                    let mut giver = None;
+                    let mut found = Vec::new();
+                    for &j in &every[..reach] {
+                        let j = j as usize;
+                        if u[i] + v[j] - col_bound[j] > NEAR || rows.has(i, j) {
+                            continue;
+                        }
+                        let row = giver.get_or_insert_with(|| view.scorer.row(view.givers[i]));
+                        let pair = row.pair(view.receivers[j]);
+                        if u[i] + v[j] - pair.score <= NEAR && view.rule(i, j, &pair).is_none() {
+                            found.push((i, j as u32, pair.score));
+                        }
+                    }
+                    found
+                })
                 .collect();
-            let col_bound = (0..n_cols).map(|j| cols.bound(j, k)).collect();
-            (rows, cols, row_bound, col_bound)
+            token.check()?;
+            arcs.extend(near.into_iter().flatten());
+            arcs.sort_by_key(|&(i, j, _)| (i, j));
+            (row_bound, col_bound, NEAR)
         };
-        Token::current().check()?;
-        let mut load = vec![0usize; n_rows];
-        for &i in &a.rows {
-            load[i] += 1;
-        }
-        let copies: Vec<usize> = (0..n_rows).map(|i| result.room[i].min(load[i] + 1)).collect();
+        let rows = Adjacency::new(n_rows, arcs.iter().copied());
+        arcs.sort_by_key(|&(i, j, _)| (j, i));
+        let cols = Adjacency::new(n_cols, arcs.iter().map(|&(i, j, s)| (j as usize, i as u32, s)));
+
         let mut first_copy = Vec::with_capacity(n_rows + 1);
         let mut copy_row = Vec::new();
         for (i, &c) in copies.iter().enumerate() {
@@ -191,13 +249,6 @@ impl Residual {
             copy_col[k] = j as u32;
             col_copy[j] = k as u32;
         }
-        let (u, v) = (a.row_duals.clone(), a.col_duals.clone());
-        let sorted = |x: &[f64]| {
-            let mut order: Vec<u32> = (0..x.len() as u32).collect();
-            order.sort_by(|&p, &q| x[p as usize].total_cmp(&x[q as usize]).then(p.cmp(&q)));
-            order
-        };
-        let (by_v, by_u) = (sorted(&v), sorted(&u));
         Ok(Residual {
             u,
             v,
@@ -210,6 +261,7 @@ impl Residual {
             cols,
             row_bound,
             col_bound,
+            floor,
             by_v,
             by_u,
         })
@@ -226,6 +278,12 @@ impl Residual {
     /// The reduced cost of giver `i` → receiver `j` scoring `s`.
     pub(crate) fn reduced(&self, i: usize, j: usize, s: f64) -> f64 {
         (self.u[i] + self.v[j] - s).max(0.0)
+    }
+
+    /// A lower bound on the reduced cost of giver `i` → receiver `j`, a pair outside the arcs
+    /// that scores at most `bound`.
+    fn outside(&self, i: usize, j: usize, bound: f64) -> f64 {
+        self.reduced(i, j, bound).max(self.floor)
     }
 
     /// The left node matched to right node `r`.
@@ -302,16 +360,21 @@ impl Residual {
                     }
                     self.forward(&mut s, self.mate_of_right(r), key);
                 }
-                Item::Scan { from, next } => {
+                Item::Scan { from, next, free } => {
+                    let list = &self.by_v[usize::from(free)];
+                    if free && s.dummies {
+                        continue;
+                    }
                     let i = self.copy_row[from] as usize;
                     let d = s.at[from];
-                    if let Some(&after) = self.by_v.get(next + 1) {
-                        let bound = d + self.reduced(i, after as usize, self.row_bound[i]);
-                        s.heap.push(Entry(bound, Item::Scan { from, next: next + 1 }));
+                    if let Some(&after) = list.get(next + 1) {
+                        let bound = d + self.outside(i, after as usize, self.row_bound[i]);
+                        s.heap.push(Entry(bound, Item::Scan { from, next: next + 1, free }));
                     }
-                    let j = self.by_v[next] as usize;
-                    if !s.done[j] && !self.dead_end_col(&s, j) && self.col_bound[j].is_finite() && !self.rows.has(i, j) {
-                        let tighter = d + self.reduced(i, j, self.col_bound[j]);
+                    let j = list[next] as usize;
+                    if !s.done[j] && !self.dead_end_col(&s, j) && self.col_bound[j].is_finite() && !self.rows.has(i, j)
+                    {
+                        let tighter = d + self.outside(i, j, self.col_bound[j]);
                         s.heap.push(Entry(tighter.max(key), Item::Pair { from, partner: j }));
                     }
                 }
@@ -346,9 +409,13 @@ impl Residual {
                     s.relax(j, d + self.reduced(i, j, score));
                 }
             }
-            if self.row_bound[i].is_finite() && !self.by_v.is_empty() {
-                let first = self.by_v[0] as usize;
-                s.heap.push(Entry(d + self.reduced(i, first, self.row_bound[i]), Item::Scan { from: l, next: 0 }));
+            if self.row_bound[i].is_finite() {
+                for (free, list) in [(false, &self.by_v[0]), (true, &self.by_v[1])] {
+                    if let Some(&first) = list.first().filter(|_| !(free && s.dummies)) {
+                        let bound = d + self.outside(i, first as usize, self.row_bound[i]);
+                        s.heap.push(Entry(bound, Item::Scan { from: l, next: 0, free }));
+                    }
+                }
             }
             s.relax(n_cols + l, d + self.u[i].max(0.0));
         } else {
@@ -394,15 +461,19 @@ impl Residual {
                     }
                     self.backward(&mut s, &mut right_done, self.mate_of_left(l), key);
                 }
-                Item::Scan { from: j, next } => {
-                    let d = s.at[j];
-                    if let Some(&after) = self.by_u.get(next + 1) {
-                        let bound = d + self.reduced(after as usize, j, self.col_bound[j]);
-                        s.heap.push(Entry(bound, Item::Scan { from: j, next: next + 1 }));
+                Item::Scan { from: j, next, free } => {
+                    let list = &self.by_u[usize::from(free)];
+                    if free && s.dummies {
+                        continue;
                     }
-                    let i = self.by_u[next] as usize;
+                    let d = s.at[j];
+                    if let Some(&after) = list.get(next + 1) {
+                        let bound = d + self.outside(after as usize, j, self.col_bound[j]);
+                        s.heap.push(Entry(bound, Item::Scan { from: j, next: next + 1, free }));
+                    }
+                    let i = list[next] as usize;
                     if self.copies[i] > 0 && self.row_bound[i].is_finite() && !self.cols.has(j, i) {
-                        let tighter = d + self.reduced(i, j, self.row_bound[i]);
+                        let tighter = d + self.outside(i, j, self.row_bound[i]);
                         s.heap.push(Entry(tighter.max(key), Item::Pair { from: j, partner: i }));
                     }
                 }
@@ -430,9 +501,13 @@ impl Residual {
             for (&i, &score) in is.iter().zip(scores) {
                 self.relax_copies(s, i as usize, d + self.reduced(i as usize, r, score));
             }
-            if self.col_bound[r].is_finite() && !self.by_u.is_empty() {
-                let first = self.by_u[0] as usize;
-                s.heap.push(Entry(d + self.reduced(first, r, self.col_bound[r]), Item::Scan { from: r, next: 0 }));
+            if self.col_bound[r].is_finite() {
+                for (free, list) in [(false, &self.by_u[0]), (true, &self.by_u[1])] {
+                    if let Some(&first) = list.first().filter(|_| !(free && s.dummies)) {
+                        let bound = d + self.outside(first as usize, r, self.col_bound[r]);
+                        s.heap.push(Entry(bound, Item::Scan { from: r, next: 0, free }));
+                    }
+                }
             }
             s.relax(n_copies + r, d + self.v[r].max(0.0));
         } else {
