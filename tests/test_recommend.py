@@ -177,7 +177,7 @@ def test_errors() -> None:
     givers, receivers = result._native.participants()
     outsider = sorted(set(people["id"]) - set(givers) - set(receivers))[0]
     for call in (lambda: result.recommend(outsider), lambda: pairwell.recommend(people, "mentoring", ids=[outsider])):
-        with pytest.raises(pairwell.CohortError, match="neither side of mentoring.*'mentor' or 'mentee'") as info:
+        with pytest.raises(pairwell.CohortError, match=r"neither side of mentoring.*'mentor' or 'mentee'") as info:
             call()
         assert isinstance(info.value, ValueError)
         assert info.value.problems[0]["field"] == "roles" and info.value.problems[0]["id"] == outsider

@@ -119,6 +119,9 @@ fn places(
 /// A listed partner: score, the person's side, the pair as (giver, receiver) positions.
 type Entry = (f64, Side, (usize, usize));
 
+/// Each place's best partners: `(score, partner position)`, best first.
+type Lists = BTreeMap<(Side, usize), Vec<(f64, u32)>>;
+
 /// The best `k` open pairs of each place of `pairs` asked about (positions in `pairs.givers` or
 /// `pairs.receivers`), keyed by place: `(score, partner position)`, best first, ties by partner
 /// position (that is, by id).
@@ -126,7 +129,7 @@ type Entry = (f64, Side, (usize, usize));
 /// The scan runs on the sides cut down to the people asked about (those givers against every
 /// receiver, every giver against those receivers), so its cost is proportional to their
 /// partners, not to every pair.
-fn best_of(pairs: &Pairs<'_>, asked: &[(Side, usize)]) -> Result<BTreeMap<(Side, usize), Vec<(f64, u32)>>, MatchError> {
+fn best_of(pairs: &Pairs<'_>, asked: &[(Side, usize)]) -> Result<Lists, MatchError> {
     let mut out = BTreeMap::new();
     let items = |best: &Best| best.items().iter().take(pairs.k).copied().collect::<Vec<_>>();
     let of = |side| -> Vec<usize> {
@@ -244,9 +247,11 @@ impl MatchResult {
                 continue;
             }
             let paths = match side {
-                Side::Giver => residual.to_giver(&view, at, &open.iter().map(|&e| entries[e].2 .1).collect::<Vec<_>>()),
+                Side::Giver => {
+                    residual.paths_to_giver(&view, at, &open.iter().map(|&e| entries[e].2 .1).collect::<Vec<_>>())
+                }
                 Side::Receiver => {
-                    residual.from_receiver(&view, at, &open.iter().map(|&e| entries[e].2 .0).collect::<Vec<_>>())
+                    residual.paths_from_receiver(&view, at, &open.iter().map(|&e| entries[e].2 .0).collect::<Vec<_>>())
                 }
             };
             for (&e, path) in open.iter().zip(paths) {

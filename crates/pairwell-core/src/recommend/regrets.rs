@@ -330,7 +330,7 @@ impl Residual {
 
     /// The shortest path from the partner of receiver `col` to a partner of a copy of each giver
     /// in `rows` (none of them matched to `col`): one forward search.
-    pub(crate) fn from_receiver(&self, view: &Pairs<'_>, col: usize, rows: &[usize]) -> Vec<f64> {
+    pub(crate) fn paths_from_receiver(&self, view: &Pairs<'_>, col: usize, rows: &[usize]) -> Vec<f64> {
         let (n_cols, n_copies) = (self.n_cols(), self.n_copies());
         let mut goal = vec![NONE; n_cols + n_copies];
         for (t, &i) in rows.iter().enumerate() {
@@ -432,7 +432,7 @@ impl Residual {
 
     /// The shortest path from the partner of each receiver in `cols` (none of them matched to
     /// `row`) to a partner of a copy of giver `row`: one search on the reversed arcs.
-    pub(crate) fn to_giver(&self, view: &Pairs<'_>, row: usize, cols: &[usize]) -> Vec<f64> {
+    pub(crate) fn paths_to_giver(&self, view: &Pairs<'_>, row: usize, cols: &[usize]) -> Vec<f64> {
         let (n_cols, n_copies) = (self.n_cols(), self.n_copies());
         let mut target = vec![NONE; n_copies + n_cols];
         for (t, &j) in cols.iter().enumerate() {
