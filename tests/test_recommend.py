@@ -151,7 +151,8 @@ def test_k_beyond_the_partners_and_zero() -> None:
     assert result.recommend(person, 0).empty and list(result.recommend(person, 0).columns) == RECOMMEND_COLUMNS
     none = pairwell.recommend(people, "mentoring", ids=[person], k=0)
     assert none.empty and list(none.columns) == SUGGEST_COLUMNS
-    assert len(pairwell.recommend(people, "mentoring", ids=person, k=10_000)) == len(everything)
+    assert len(pairwell.recommend(people, "mentoring", ids=person, k=2**62)) == len(everything)
+    assert result.recommend(person, 2**62).equals(everything)
 
 
 def test_a_person_on_both_sides_gets_both_ranked_together() -> None:

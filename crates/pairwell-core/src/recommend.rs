@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidates::{Best, Pairs, Scan};
 use crate::cohort::Cohort;
+#[cfg(test)]
+use crate::matching::Explanation;
 use crate::matching::{setup, MatchError, MatchResult, Setup, Side};
 use crate::people::People;
 use crate::program::{Config, Program};
@@ -205,6 +207,8 @@ impl MatchResult {
     /// [`RecommendError::NotParticipant`] when the person is in neither side of the program.
     pub fn recommend(&self, id: &str, k: usize) -> Result<Vec<Recommendation>, RecommendError> {
         let asked = places(&self.cohort, &self.givers, &self.receivers, id, self.program)?;
+        // Nobody has more partners than the two sides hold (and list lengths must not overflow).
+        let k = k.min(self.givers.len() + self.receivers.len());
         let view = Pairs { k, ..self.pair_view() };
         let mut entries: Vec<Entry> = Vec::new();
         for ((side, at), list) in best_of(&view, &asked)? {
@@ -302,6 +306,7 @@ pub fn recommend(
         .iter()
         .map(|id| Ok((id, places(&cohort, &givers, &receivers, id, program)?)))
         .collect::<Result<_, RecommendError>>()?;
+    let k = k.min(givers.len() + receivers.len());
     let room: Vec<usize> = givers.iter().map(|&g| cohort.people()[g].capacity as usize).collect();
     let receiver_free = vec![true; receivers.len()];
     let pairs = Pairs {
@@ -327,4 +332,76 @@ pub fn recommend(
         out.extend(suggestions(id, &entries, &cohort, &scorer, &givers, &receivers));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::match_people;
+    use crate::program::Solver;
+    use crate::sample::sample_cohort;
+
+    /// Every participant's full list against [`MatchResult::explain`] pair by pair: the same
+    /// partners in score order (ties by id), the same matched flags and regrets, for the dense
+    /// solver and for the sparse one with candidate lists short enough that searches reach
+    /// pairs outside the arcs.
+    #[test]
+    fn recommend_equals_explain_on_every_pair() {
+        for program in Program::ALL {
+            for (solver, candidates) in [(Solver::Dense, None), (Solver::Sparse, Some(1))] {
+                let config = Config { solver: Some(solver), candidates, ..Config::default() };
+                let result = match_people(sample_cohort(120, 5).unwrap(), program, &config).unwrap();
+                let (givers, receivers) = result.participants();
+                let capacity = |id: &str| result.cohort.people()[result.cohort.position(id).unwrap()].capacity;
+                for (side, people, partners) in
+                    [(Side::Giver, &givers, &receivers), (Side::Receiver, &receivers, &givers)]
+                {
+                    for &person in people.iter() {
+                        let mut want: Vec<(f64, &str, Explanation)> = partners
+                            .iter()
+                            .map(|&partner| {
+                                let (g, r) = if side == Side::Giver { (person, partner) } else { (partner, person) };
+                                (partner, result.explain(g, r).unwrap(), capacity(g))
+                            })
+                            .filter(|(_, e, capacity)| e.allowed && *capacity > 0)
+                            .map(|(partner, e, _)| (e.score.score, partner, e))
+                            .collect();
+                        want.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+                        let got: Vec<Recommendation> = result
+                            .recommend(person, usize::MAX)
+                            .unwrap()
+                            .into_iter()
+                            .filter(|r| r.suggestion.side == side)
+                            .collect();
+                        assert_eq!(got.len(), want.len(), "{person}");
+                        for (r, (score, partner, e)) in got.iter().zip(&want) {
+                            assert_eq!((r.suggestion.partner.as_str(), r.suggestion.score.score), (*partner, *score));
+                            assert_eq!(r.matched, e.matched);
+                            let regret = e.regret.unwrap();
+                            assert!((r.regret - regret).abs() < 1e-9, "{person} {partner}: {} vs {regret}", r.regret);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_and_outside_ids() {
+        let result = match_people(sample_cohort(60, 1).unwrap(), Program::Mentoring, &Config::default()).unwrap();
+        assert!(matches!(
+            result.recommend("nobody", 5),
+            Err(RecommendError::Match(MatchError::UnknownId { key: "id", .. }))
+        ));
+        let (givers, receivers) = result.participants();
+        let outsider = result
+            .cohort
+            .people()
+            .iter()
+            .map(|p| p.id.as_str())
+            .find(|id| !givers.contains(id) && !receivers.contains(id))
+            .unwrap();
+        let err = result.recommend(outsider, 5).unwrap_err();
+        assert!(err.to_string().contains("neither side of mentoring"), "{err}");
+    }
 }
