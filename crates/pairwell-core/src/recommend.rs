@@ -9,13 +9,13 @@
 //!
 //! - [`MatchResult::recommend`] ranks one person's partners after a match, and says for each
 //!   whether the matching pairs them, whether the partner still has room, and the exact regret:
-//!   how much the optimal total drops if the pair is forced in (one warm shortest-path search
-//!   on the solver's dual potentials per partner that is not matched, as
-//!   [`MatchResult::explain`] computes it). Pins count as in the matching: a pinned pair is
+//!   how much the optimal total drops if the pair is forced in, equal to what
+//!   [`MatchResult::explain`] computes, from one shortest-path search per person on the
+//!   solver's dual potentials (see `regrets`). Pins count as in the matching: a pinned pair is
 //!   matched, and a pair a pin rules out (its receiver, or every place of its giver, taken by a
 //!   pin) is not recommended.
 //! - [`recommend`] ranks many people's partners without solving: one parallel pass over the
-//!   pairs of the people asked about, each giver scored through its prepared row. The rules
+//!   pairs of the people asked about (the candidate scan, on the sides cut down to them). The rules
 //!   apply as in the matching; pins do not restrict it, as nothing is matched.
 
 mod regrets;
@@ -257,7 +257,8 @@ impl MatchResult {
                 Side::Receiver => {
                     residual.paths_from_receiver(&view, at, &open.iter().map(|&e| entries[e].2 .0).collect::<Vec<_>>())
                 }
-            };
+            }
+            .map_err(MatchError::from)?;
             for (&e, path) in open.iter().zip(paths) {
                 let (score, _, (gi, ri)) = entries[e];
                 regret[e] = residual.reduced(gi, ri, score) + path;

@@ -31,6 +31,9 @@ use rayon::prelude::*;
 /// No node.
 const NONE: u32 = u32::MAX;
 
+/// How many queue items a search takes between two looks at the cancellation token.
+const CHECK_EVERY: usize = 1 << 14;
+
 /// Pairs whose reduced cost is at most this join the arcs (scores are in `[0, 1]`): searches
 /// whose paths stay shorter never score a pair.
 const NEAR: f64 = 0.06;
@@ -330,7 +333,12 @@ impl Residual {
 
     /// The shortest path from the partner of receiver `col` to a partner of a copy of each giver
     /// in `rows` (none of them matched to `col`): one forward search.
-    pub(crate) fn paths_from_receiver(&self, view: &Pairs<'_>, col: usize, rows: &[usize]) -> Vec<f64> {
+    pub(crate) fn paths_from_receiver(
+        &self,
+        view: &Pairs<'_>,
+        col: usize,
+        rows: &[usize],
+    ) -> Result<Vec<f64>, Cancelled> {
         let (n_cols, n_copies) = (self.n_cols(), self.n_copies());
         let mut goal = vec![NONE; n_cols + n_copies];
         for (t, &i) in rows.iter().enumerate() {
@@ -343,7 +351,12 @@ impl Residual {
         let mut s = Search::new(n_cols + n_copies, n_copies);
         s.done[col] = true; // the forced receiver is covered by the new pair
         self.forward(&mut s, self.mate_of_right(col), 0.0);
+        let token = Token::current();
         while let Some(Entry(key, item)) = s.heap.pop() {
+            s.pops += 1;
+            if s.pops % CHECK_EVERY == 0 {
+                token.check()?;
+            }
             match item {
                 Item::Node(r) => {
                     if s.done[r] || key > s.dist[r] {
@@ -388,7 +401,7 @@ impl Residual {
                 }
             }
         }
-        found
+        Ok(found)
     }
 
     /// Whether receiver `j` has no giver and the dummies are relaxed: it leads nowhere new.
@@ -432,7 +445,7 @@ impl Residual {
 
     /// The shortest path from the partner of each receiver in `cols` (none of them matched to
     /// `row`) to a partner of a copy of giver `row`: one search on the reversed arcs.
-    pub(crate) fn paths_to_giver(&self, view: &Pairs<'_>, row: usize, cols: &[usize]) -> Vec<f64> {
+    pub(crate) fn paths_to_giver(&self, view: &Pairs<'_>, row: usize, cols: &[usize]) -> Result<Vec<f64>, Cancelled> {
         let (n_cols, n_copies) = (self.n_cols(), self.n_copies());
         let mut target = vec![NONE; n_copies + n_cols];
         for (t, &j) in cols.iter().enumerate() {
@@ -445,7 +458,12 @@ impl Residual {
         for k in self.first_copy[row]..self.first_copy[row + 1] {
             self.backward(&mut s, &mut right_done, self.mate_of_left(k), 0.0);
         }
+        let token = Token::current();
         while let Some(Entry(key, item)) = s.heap.pop() {
+            s.pops += 1;
+            if s.pops % CHECK_EVERY == 0 {
+                token.check()?;
+            }
             match item {
                 Item::Node(l) => {
                     if s.done[l] || key > s.dist[l] {
@@ -486,7 +504,7 @@ impl Residual {
                 }
             }
         }
-        found
+        Ok(found)
     }
 
     /// Backward: relaxes the left nodes with an arc into right node `r`, settled at `d`.
@@ -543,6 +561,8 @@ struct Search {
     at: Vec<f64>,
     /// Whether the dummies (all reached at once from any receiver or copy dummy) are relaxed.
     dummies: bool,
+    /// Items taken from the queue so far.
+    pops: usize,
 }
 
 impl Search {
@@ -553,6 +573,7 @@ impl Search {
             done: vec![false; nodes],
             at: vec![f64::NAN; sources],
             dummies: false,
+            pops: 0,
         }
     }
 
