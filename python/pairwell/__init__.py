@@ -2,7 +2,8 @@
 pairing optimal.
 
 - :func:`match` pairs people for a program and returns a :class:`MatchResult` (pairs, unmatched
-  people and why, explanations, metrics, an optimality certificate); :func:`compare` sets it
+  people and why, explanations, recommendations, metrics, an optimality certificate);
+  :func:`recommend` ranks each person's best partners without solving; :func:`compare` sets it
   against greedy, random and stable matching; :func:`rematch` pairs people again after some
   joined or left, keeping the previous pairs that still work; :func:`sample_cohort` makes test
   organisations.
@@ -29,6 +30,7 @@ from pairwell.compare import CompareTable, compare
 from pairwell.groups import GroupedMatch, compare_groups, match_groups
 from pairwell.matching import PROGRAMS, MatchResult, match
 from pairwell.people import read_people, write_people_csv
+from pairwell.recommend import recommend
 from pairwell.rematch import rematch
 from pairwell.sample import sample_cohort
 from pairwell.sparse import min_weight_full_bipartite_matching
@@ -53,6 +55,7 @@ __all__ = [
     "match_groups",
     "min_weight_full_bipartite_matching",
     "read_people",
+    "recommend",
     "rematch",
     "sample_cohort",
     "solve",

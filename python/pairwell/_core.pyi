@@ -26,6 +26,7 @@ __all__ = [
     "match_groups",
     "match_people",
     "near_field",
+    "recommend",
     "rematch_people",
     "sample_cohort",
     "solve",
@@ -109,6 +110,7 @@ class NativeMatchResult:
     def changes(self) -> list[dict[str, Any]] | None: ...
     def floors(self) -> tuple[str, list[tuple[str, int]]] | None: ...
     def explain(self, giver: str, receiver: str) -> dict[str, Any]: ...
+    def recommend(self, id: str, k: int) -> tuple[list[str], list[dict[str, Any]]]: ...
     def verify(self) -> None: ...
 
 @final
@@ -153,6 +155,13 @@ def rematch_people(
     previous: list[tuple[str, str]],
     keep: float | str,
 ) -> NativeMatchResult: ...
+def recommend(
+    people: People,
+    program: str,
+    ids: list[str] | None = None,
+    k: int = 5,
+    config: dict[str, Any] | str | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]: ...
 def match_groups(
     people: People,
     codes: npt.NDArray[np.int64],

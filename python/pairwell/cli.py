@@ -1,4 +1,4 @@
-"""The ``pairwell`` command: demo, match, rematch and compare from a terminal.
+"""The ``pairwell`` command: demo, match, rematch, compare and recommend from a terminal.
 
 Exit codes: 0 on success, 2 on bad input (one line on stderr says what and where).
 """
@@ -70,6 +70,16 @@ def _summary(result: MatchResult) -> str:
     )
 
 
+#: Columns of a recommendation as the terminal shows it (the full breakdown is in the API).
+_RECOMMEND_SHOWN = ["rank", "side", "partner", "score", "matched", "partner_has_room", "regret"]
+
+
+def _recommendation(result: MatchResult, person: str, k: int) -> str:
+    table = result.recommend(person, k)
+    head = f"{result.program}: best {len(table)} partners of {person} (regret: what the optimal total loses if paired)"
+    return f"{head}\n{_table(table[_RECOMMEND_SHOWN])}"
+
+
 def _demo(args: argparse.Namespace) -> None:
     people = args.people or sample_cohort_path()
     progress = _Progress(len(PROGRAMS))
@@ -80,6 +90,8 @@ def _demo(args: argparse.Namespace) -> None:
         table = compare_result(result, args.seed)
         progress.step(program)
         sections.append(f"{_summary(result)}\n{_table(table)}")
+        if program == PROGRAMS[0] and len(result.pairs):
+            sections.append(_recommendation(result, result.pairs["receiver"].iloc[0], 3))
     print(f"pairwell demo on {people}: optimal matching against the baselines, same rules for all\n")
     print("\n\n".join(sections))
 
@@ -123,6 +135,13 @@ def _keep(text: str) -> float | str:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f'expected a number or "all", got {text!r}') from None
+
+
+def _recommend(args: argparse.Namespace) -> None:
+    progress = _Progress(1)
+    result = match(args.people, args.program, args.config)
+    progress.step("matched")
+    print(_recommendation(result, args.id, args.k))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,6 +197,14 @@ def _parser() -> argparse.ArgumentParser:
     common(cmp)
     cmp.add_argument("--seed", type=int, default=0, help="seed of the random baseline (default 0)")
     cmp.set_defaults(run=_compare)
+
+    rec = sub.add_parser(
+        "recommend", help="a person's best partners, with whether each is matched and what pairing them costs"
+    )
+    common(rec)
+    rec.add_argument("--id", required=True, help="the person (a giver or a receiver of the program)")
+    rec.add_argument("-k", type=int, default=5, help="how many partners (default 5)")
+    rec.set_defaults(run=_recommend)
     return parser
 
 

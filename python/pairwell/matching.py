@@ -265,6 +265,27 @@ class MatchResult:
         """
         return self._native.explain(_id(giver), _id(receiver))
 
+    def recommend(self, id: str | int, k: int = 5) -> pd.DataFrame:
+        """The best ``k`` partners of the person ``id``, best first (fewer if they have fewer).
+
+        The person may be a giver or a receiver (or both: partners on both sides ranked
+        together). Partners are the people the matching could pair them with: every hard rule
+        holds, the giver has capacity, and no pin has taken the pair's receiver or every place
+        of its giver (a pinned pair is listed, as matched). Ties in score go by partner id.
+
+        Columns: ``id``, ``side`` (the person's side), ``partner``, ``rank`` (1 for the best),
+        ``score`` and its breakdown (the columns of :attr:`pairs`), ``matched`` (the matching
+        has the pair), ``partner_has_room`` (a giver partner has a place left, a receiver
+        partner has no giver) and ``regret``: how much the optimal total drops if the pair is
+        forced in (0 for a matched pair), exactly as :meth:`explain` computes it.
+
+        Raises :class:`pairwell.CohortError` for an unknown id (as :meth:`explain` does) and
+        for a person in neither side of the program.
+        """
+        from pairwell.recommend import _k, recommend_frame
+
+        return recommend_frame(self._native.recommend(_id(id), _k(k)))
+
     def verify(self) -> None:
         """Prove :attr:`total` optimal with the solver's dual certificate.
 

@@ -41,6 +41,10 @@ pub(crate) const OPEN: usize = SLOTS - 1;
 /// How many of a person's partners each rule excludes, and how many are open.
 pub(crate) type Counts = [u32; SLOTS];
 
+/// Below this many receivers a scan scores each pair straight rather than through a prepared
+/// giver row (the two agree bit for bit): a recommendation scans one receiver.
+const FEW_RECEIVERS: usize = 16;
+
 /// Scores are in `[0, 1]`: a pair beating the duals by no more than this is not a violation.
 pub(crate) const TOLERANCE: f64 = 1e-12;
 
@@ -105,6 +109,11 @@ pub(crate) struct Bonus {
 }
 
 impl Bonus {
+    /// No bonus anywhere: the solver's weights are the scores.
+    pub fn is_zero(&self) -> bool {
+        self.each == 0.0 && (self.keep == 0.0 || self.kept.is_empty()) && self.receiver.iter().all(|&x| x == 0.0)
+    }
+
     /// The bonus of giver `gi` → receiver `ri`.
     pub fn of(&self, gi: usize, ri: usize) -> f64 {
         let kept = self.keep != 0.0 && self.kept.binary_search(&(gi as u32, ri as u32)).is_ok();
@@ -296,9 +305,10 @@ impl Pairs<'_> {
             let capacity = people[g].capacity as usize;
             let mut best = Best::new(self.k + capacity.min(self.k));
             let mut counts = [0; SLOTS];
-            let giver = self.scorer.row(g);
+            // A prepared row pays off over many receivers; a few are scored straight.
+            let giver = (n_r >= FEW_RECEIVERS).then(|| self.scorer.row(g));
             for (ri, &r) in self.receivers.iter().enumerate() {
-                let pair = giver.pair(r);
+                let pair = giver.as_ref().map_or_else(|| self.scorer.pair(g, r), |row| row.pair(r));
                 let rule = self.rule(gi, ri, &pair);
                 let slot = rule.map_or(OPEN, Rule::slot);
                 counts[slot] += 1;

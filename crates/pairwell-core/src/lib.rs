@@ -13,6 +13,7 @@
 //!   solved densely or on a candidate graph of each person's best partners with pricing.
 //! - [`floors`]: at least so many receivers of each group matched, exactly.
 //! - [`rematch`]: matching again after people joined or left, keeping the previous pairs.
+//! - [`recommend`]: each person's best partners, ranked, with the exact regret of each.
 //! - [`groups`]: many independent cohorts matched in one call, in parallel.
 //! - [`baselines`], [`metrics`]: greedy, random and stable matchings, and how each compares.
 //! - [`sample`]: seeded synthetic organisations, for demos and benchmarks.
@@ -34,6 +35,7 @@ pub mod memory;
 pub mod metrics;
 pub mod people;
 pub mod program;
+pub mod recommend;
 pub mod rematch;
 pub mod rng;
 pub mod rules;

@@ -113,7 +113,7 @@ pub struct Pair {
 }
 
 /// Which side of the program a person is on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Mentor, sponsor or reverse mentor.
@@ -246,6 +246,8 @@ pub struct MatchResult {
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
     pub(crate) tables: OnceLock<Tables>,
+    /// The optimum as a residual graph, for recommendations: built on first need.
+    pub(crate) residual: OnceLock<crate::recommend::Residual>,
 }
 
 /// Matches `people` for `program` under `config`.
@@ -300,44 +302,9 @@ fn solve_read(
     config: &Config,
     previous: Option<&Previous>,
 ) -> Result<MatchResult, MatchError> {
-    let settings = Settings::resolve(program, config)?;
-    let People { people, rows, mut warnings, columns } = people;
-    check_columns(&settings.criteria, &columns, &people)?;
-    let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
-    warnings.extend_from_slice(cohort.warnings());
-    let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
-        pairs
-            .iter()
-            .map(|[g, r]| {
-                let find =
-                    |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
-                Ok((find(g)?, find(r)?))
-            })
-            .collect()
-    };
-    let never = resolve("never", &settings.never)?;
-    let pinned = resolve("pin", &settings.pin)?;
-    let scorer = Scorer::new(&cohort, &settings)?;
-    let rules = Rules::new(never);
-
+    let Setup { columns, settings, cohort, scorer, rules, givers, receivers, pinned, warnings } =
+        setup(people, program, config)?;
     let people = cohort.people();
-    let side = |role| {
-        let mut ids: Vec<usize> = (0..people.len()).filter(|&i| people[i].has_role(role)).collect();
-        ids.sort_by(|&a, &b| people[a].id.cmp(&people[b].id));
-        ids
-    };
-    let givers = side(program.giver_role());
-    let receivers = side(program.receiver_role());
-    for (ids, role) in [(&givers, program.giver_role()), (&receivers, program.receiver_role())] {
-        if ids.is_empty() {
-            warnings.push(format!(
-                "nobody opted into the role '{}' (column 'roles'): {} has no {} side, so nobody is matched",
-                role.name(),
-                program.name(),
-                if role == program.giver_role() { "giver" } else { "receiver" },
-            ));
-        }
-    }
 
     // Pins first: they decide which pairs are in the solver's problem.
     let clock = Instant::now();
@@ -486,6 +453,7 @@ fn solve_read(
         floors,
         arcs,
         tables,
+        residual: OnceLock::new(),
     };
     result.pairs = result.named_pairs(&result.solved_pairs());
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
@@ -509,6 +477,66 @@ fn positions(cohort: &Cohort, givers: &[usize], receivers: &[usize], g: &str, r:
     let people = cohort.people();
     let find = |side: &[usize], id: &str| side.binary_search_by(|&p| people[p].id.as_str().cmp(id)).ok();
     Some((find(givers, g)?, find(receivers, r)?))
+}
+
+/// A cohort ready to score and match: what [`match_read`] and [`crate::recommend`] start from.
+pub(crate) struct Setup {
+    /// Names of the table's columns outside the schema.
+    pub columns: Vec<String>,
+    pub settings: Settings,
+    pub cohort: Cohort,
+    pub scorer: Scorer,
+    pub rules: Rules,
+    /// Cohort positions of the givers and of the receivers, each sorted by id.
+    pub givers: Vec<usize>,
+    pub receivers: Vec<usize>,
+    /// The pins, as cohort positions.
+    pub pinned: Vec<(usize, usize)>,
+    pub warnings: Vec<String>,
+}
+
+/// Validates the cohort and config, resolves `never` and `pin`, and takes the people who opted
+/// into the program's two roles (sorted by id, so input order never changes the result).
+pub(crate) fn setup(people: People, program: Program, config: &Config) -> Result<Setup, MatchError> {
+    let settings = Settings::resolve(program, config)?;
+    let People { people, rows, mut warnings, columns } = people;
+    check_columns(&settings.criteria, &columns, &people)?;
+    let cohort = Cohort::with_options(people, &rows, settings.cohort_options())?;
+    warnings.extend_from_slice(cohort.warnings());
+    let resolve = |key, pairs: &[[String; 2]]| -> Result<Vec<(usize, usize)>, MatchError> {
+        pairs
+            .iter()
+            .map(|[g, r]| {
+                let find =
+                    |id: &String| cohort.position(id).ok_or_else(|| MatchError::UnknownId { key, id: id.clone() });
+                Ok((find(g)?, find(r)?))
+            })
+            .collect()
+    };
+    let never = resolve("never", &settings.never)?;
+    let pinned = resolve("pin", &settings.pin)?;
+    let scorer = Scorer::new(&cohort, &settings)?;
+    let rules = Rules::new(never);
+
+    let people = cohort.people();
+    let side = |role| {
+        let mut ids: Vec<usize> = (0..people.len()).filter(|&i| people[i].has_role(role)).collect();
+        ids.sort_by(|&a, &b| people[a].id.cmp(&people[b].id));
+        ids
+    };
+    let givers = side(program.giver_role());
+    let receivers = side(program.receiver_role());
+    for (ids, role) in [(&givers, program.giver_role()), (&receivers, program.receiver_role())] {
+        if ids.is_empty() {
+            warnings.push(format!(
+                "nobody opted into the role '{}' (column 'roles'): {} has no {} side, so nobody is matched",
+                role.name(),
+                program.name(),
+                if role == program.giver_role() { "giver" } else { "receiver" },
+            ));
+        }
+    }
+    Ok(Setup { columns, settings, cohort, scorer, rules, givers, receivers, pinned, warnings })
 }
 
 /// Pins as (giver, receiver) positions in the sorted sides, after checking each is allowed

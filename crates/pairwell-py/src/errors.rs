@@ -4,6 +4,7 @@
 use pairwell_core::matching::MatchError;
 use pairwell_core::memory::OutOfMemory;
 use pairwell_core::people::{Problem, Problems};
+use pairwell_core::recommend::RecommendError;
 use pairwell_core::solve::{CertificateError as CoreCertificateError, SolveError};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyMemoryError, PyValueError};
@@ -85,7 +86,7 @@ impl From<MatchError> for Error {
         };
         match e {
             MatchError::Cohort(e) => Error(problems_error::<CohortError>(&e.0)),
-            MatchError::UnknownId { key: key @ ("giver" | "receiver"), .. } => {
+            MatchError::UnknownId { key: key @ ("giver" | "receiver" | "id"), .. } => {
                 Error(problems_error::<CohortError>(&one(Some(key.into()), e.to_string())))
             }
             MatchError::Config(pairwell_core::program::ConfigError::OutOfRange { key, .. })
@@ -103,6 +104,24 @@ impl From<MatchError> for Error {
             MatchError::Sparse(_) => Error(CostMatrixError::new_err(e.to_string())),
             MatchError::Cancelled(_) => Error(PyKeyboardInterrupt::new_err(e.to_string())),
             MatchError::Memory(e) => e.into(),
+        }
+    }
+}
+
+impl From<RecommendError> for Error {
+    fn from(e: RecommendError) -> Self {
+        match e {
+            RecommendError::Match(e) => e.into(),
+            // Not opting into the program is a fact of the people table (column `roles`).
+            RecommendError::NotParticipant { ref id, .. } => Error(problems_error::<CohortError>(&Problems {
+                list: vec![Problem {
+                    row: None,
+                    id: Some(id.clone()),
+                    field: Some("roles".into()),
+                    message: e.to_string(),
+                }],
+                more: 0,
+            })),
         }
     }
 }

@@ -5,6 +5,7 @@
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
 use pairwell_core::program::{Config, Program};
+use pairwell_core::recommend::{self as recommend_core, Suggestion};
 use pairwell_core::rematch::{Keep, Previous};
 use pairwell_core::score::{PairScore, Scorer};
 use pyo3::exceptions::{PyDeprecationWarning, PyTypeError};
@@ -139,6 +140,49 @@ fn pair_records<'py>(py: Python<'py>, scorer: &Scorer, pairs: &[Pair]) -> PyResu
         score_fields(d, scorer, &p.score)?;
         d.set_item("pinned", p.pinned)
     })
+}
+
+/// Puts the fields of a suggestion into `dict`, its components under `names`.
+fn suggestion_fields(dict: &Bound<'_, PyDict>, names: &[&str], s: &Suggestion) -> PyResult<()> {
+    dict.set_item("id", &s.id)?;
+    dict.set_item("side", s.side.name())?;
+    dict.set_item("partner", &s.partner)?;
+    dict.set_item("rank", s.rank)?;
+    dict.set_item("score", s.score.score)?;
+    for (name, value) in names.iter().zip(&s.components) {
+        dict.set_item(name, value)?;
+    }
+    dict.set_item("logistics", s.score.logistics)?;
+    dict.set_item("timezone_gap", s.score.timezone_gap)?;
+    dict.set_item("shared_language", s.score.shared_language)?;
+    dict.set_item("gap", s.score.gap)
+}
+
+/// The columns of suggestion rows whose components are `names`.
+fn suggestion_columns(names: &[&str]) -> Vec<String> {
+    let head = ["id", "side", "partner", "rank", "score"];
+    let tail = ["logistics", "timezone_gap", "shared_language", "gap"];
+    head.iter().chain(names).chain(&tail).map(|c| (*c).to_string()).collect()
+}
+
+/// The best `k` partners of each person in `ids` (every receiver when None), without solving;
+/// see `pairwell.recommend`. The columns, and one dict per row.
+#[pyfunction]
+#[pyo3(signature = (people, program, ids=None, k=5, config=None))]
+fn recommend<'py>(
+    py: Python<'py>,
+    people: &PyPeople,
+    program: &str,
+    ids: Option<Vec<String>>,
+    k: usize,
+    config: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Vec<String>, Vec<Bound<'py, PyDict>>)> {
+    let (program, config) = request(py, program, config)?;
+    let people = people.0.clone();
+    let found = compute::run(py, || recommend_core::recommend(people, program, &config, ids.as_deref(), k))?
+        .map_err(Error::from)?;
+    let names: Vec<&str> = found.components.iter().map(String::as_str).collect();
+    Ok((suggestion_columns(&names), records(py, &found.rows, |d, s| suggestion_fields(d, &names, s))?))
 }
 
 fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict>> {
@@ -282,6 +326,21 @@ impl PyMatchResult {
         Ok(d)
     }
 
+    /// The best `k` partners of `id`, one dict each, best first; see `MatchResult.recommend`.
+    fn recommend<'py>(&self, py: Python<'py>, id: &str, k: usize) -> PyResult<(Vec<String>, Vec<Bound<'py, PyDict>>)> {
+        let rows = compute::run(py, || self.0.recommend(id, k))?.map_err(Error::from)?;
+        let names = self.0.scorer().component_names();
+        let mut columns = suggestion_columns(&names);
+        columns.extend(["matched", "partner_has_room", "regret"].map(String::from));
+        let rows = records(py, &rows, |d, r| {
+            suggestion_fields(d, &names, &r.suggestion)?;
+            d.set_item("matched", r.matched)?;
+            d.set_item("partner_has_room", r.partner_has_room)?;
+            d.set_item("regret", r.regret)
+        })?;
+        Ok((columns, rows))
+    }
+
     /// Checks the total against the solver's dual certificate; raises `CertificateError`.
     fn verify(&self, py: Python<'_>) -> PyResult<()> {
         compute::run(py, || self.0.verify())?.map_err(|e| Error::from(e).into())
@@ -292,5 +351,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMatchResult>()?;
     m.add_function(wrap_pyfunction!(match_people, m)?)?;
     m.add_function(wrap_pyfunction!(rematch_people, m)?)?;
+    m.add_function(wrap_pyfunction!(recommend, m)?)?;
     Ok(())
 }
