@@ -399,7 +399,7 @@ impl Prepared {
 }
 
 /// The schema fields a criterion can read.
-const READABLE: [&str; 11] = [
+pub const READABLE: [&str; 11] = [
     "id",
     "level",
     "goals",
