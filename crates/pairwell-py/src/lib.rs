@@ -17,6 +17,10 @@ mod sparse;
 
 use pyo3::prelude::*;
 
+/// Every allocation of the extension (people cells, candidate lists, solver buffers).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The native module `pairwell._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
