@@ -26,6 +26,7 @@ __all__ = [
     "match_groups",
     "match_people",
     "near_field",
+    "pair_columns",
     "recommend",
     "rematch_people",
     "sample_cohort",
@@ -162,6 +163,7 @@ def recommend(
     k: int = 5,
     config: dict[str, Any] | str | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]: ...
+def pair_columns(program: str, config: dict[str, Any] | str | None = None, preferences: bool = False) -> list[str]: ...
 def match_groups(
     people: People,
     codes: npt.NDArray[np.int64],

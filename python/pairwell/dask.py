@@ -39,8 +39,8 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS
-from pairwell.groups import By, match_read, request, typed
-from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike
+from pairwell.groups import COLUMN_TYPES, By, as_declared, declared_pair_columns, match_read, request, typed
+from pairwell.matching import UNMATCHED_COLUMNS, ConfigLike
 
 __all__ = ["DaskGroupedMatch", "match_groups"]
 
@@ -58,8 +58,10 @@ class DaskGroupedMatch(NamedTuple):
 
 
 def _empty(keys: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """A table with no rows: the ``by`` columns of ``keys``, then ``columns``, typed."""
-    return _detail_as_text(pd.concat([keys.iloc[:0], typed(pd.DataFrame({c: [] for c in columns}))], axis=1))
+    """A table with no rows: the ``by`` columns of ``keys``, then ``columns``, typed (custom
+    criteria, as every component, are numbers)."""
+    empty = pd.DataFrame({c: pd.Series([], dtype=object if c in COLUMN_TYPES else float) for c in columns})
+    return _detail_as_text(pd.concat([keys.iloc[:0], typed(empty)], axis=1))
 
 
 def _detail_as_text(table: pd.DataFrame) -> pd.DataFrame:
@@ -71,17 +73,19 @@ def _detail_as_text(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _match_partition(
-    part: pd.DataFrame, program: str, columns: list[str], config: Any
+    part: pd.DataFrame, program: str, columns: list[str], config: Any, pair_columns: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``(pairs, unmatched, metrics)`` of every group in one partition."""
+    """``(pairs, unmatched, metrics)`` of every group in one partition, the pairs with the
+    declared ``pair_columns``."""
     if part.empty:
         keys = part[columns]
-        return _empty(keys, PAIR_COLUMNS), _empty(keys, UNMATCHED_COLUMNS), _empty(keys, METRIC_COLUMNS)
+        return _empty(keys, pair_columns), _empty(keys, UNMATCHED_COLUMNS), _empty(keys, METRIC_COLUMNS)
     # Arrow-backed columns hold missing values as pd.NA; the people reader expects None.
     plain = part.astype(object).where(part.notna(), None).reset_index(drop=True)
     grouped = match_read(plain, program, columns, config)
     key_types = part.dtypes[columns].to_dict()
-    tables = (grouped.pairs, _detail_as_text(grouped.unmatched), grouped.metrics)
+    pairs = as_declared(grouped.pairs, columns, pair_columns)
+    tables = (pairs, _detail_as_text(grouped.unmatched), grouped.metrics)
     return tuple(t.astype(key_types) for t in tables)  # type: ignore[return-value]
 
 
@@ -101,8 +105,12 @@ def match_groups(ddf: dd.DataFrame, program: str, by: By, config: ConfigLike = N
     if missing:
         raise ConfigError(f"by: unknown column {missing[0]!r}; the table has {', '.join(map(str, ddf.columns))}")
     keys = ddf._meta[columns]
-    metas = (_empty(keys, PAIR_COLUMNS), _empty(keys, UNMATCHED_COLUMNS), _empty(keys, METRIC_COLUMNS))
+    pair_columns = declared_pair_columns(program, config, ddf.columns)
+    metas = (_empty(keys, pair_columns), _empty(keys, UNMATCHED_COLUMNS), _empty(keys, METRIC_COLUMNS))
     shuffled = ddf.shuffle(on=columns)
-    parts = [dask.delayed(_match_partition, nout=3)(part, program, columns, config) for part in shuffled.to_delayed()]
+    parts = [
+        dask.delayed(_match_partition, nout=3)(part, program, columns, config, pair_columns)
+        for part in shuffled.to_delayed()
+    ]
     tables: list[Any] = [dd.from_delayed([p[i] for p in parts], meta=metas[i]) for i in range(3)]
     return DaskGroupedMatch(*tables)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Union
@@ -81,6 +81,21 @@ def by_columns(by: By) -> list[str]:
     if taken:
         raise ConfigError(f"by: column {taken[0]!r} has the name of a result column; rename it to group by it")
     return columns
+
+
+def declared_pair_columns(program: str, config: Any, table_columns: Iterable[str]) -> list[str]:
+    """The columns of the pairs tables of ``program`` under ``config`` (custom criteria and
+    ``preference`` included), known before any group is matched: what a cluster declares."""
+    return list(_core.pair_columns(program, config, "preferences" in set(map(str, table_columns))))
+
+
+def as_declared(pairs: pd.DataFrame, keys: list[str], columns: list[str]) -> pd.DataFrame:
+    """``pairs`` with exactly the ``keys`` and then ``columns`` (see
+    :func:`declared_pair_columns`): a ``preference`` no group needed is 0."""
+    out = pairs.reindex(columns=[*keys, *columns])
+    if "preference" in columns:
+        out["preference"] = out["preference"].astype(float).fillna(0.0)
+    return out
 
 
 def typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -34,12 +34,17 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from pairwell._core import ConfigError
 from pairwell.compare import METRIC_COLUMNS
-from pairwell.groups import COLUMN_TYPES, By, match_read, request
-from pairwell.matching import PAIR_COLUMNS, UNMATCHED_COLUMNS, ConfigLike
+from pairwell.groups import COLUMN_TYPES, By, as_declared, declared_pair_columns, match_read, request
+from pairwell.matching import UNMATCHED_COLUMNS, ConfigLike
 
 __all__ = ["SparkGroupedMatch", "match_groups"]
 
-_TABLES = {"pairs": PAIR_COLUMNS, "unmatched": UNMATCHED_COLUMNS, "metrics": METRIC_COLUMNS}
+
+def _tables(pair_columns: list[str]) -> dict[str, list[str]]:
+    """The columns of the three tables after the ``by`` columns, the pairs' as declared."""
+    return {"pairs": pair_columns, "unmatched": UNMATCHED_COLUMNS, "metrics": METRIC_COLUMNS}
+
+
 _SPARK_TYPES = {
     str: T.StringType(),
     float: T.DoubleType(),
@@ -57,9 +62,12 @@ class SparkGroupedMatch:
     every group, the others reuse it. :meth:`unpersist` frees the cache.
     """
 
-    def __init__(self, stacked: DataFrame, columns: list[str]) -> None:
+    def __init__(self, stacked: DataFrame, columns: list[str], pair_columns: list[str]) -> None:
         self._stacked = stacked
-        tables = [stacked.where(F.col("table") == name).select(*columns, *cols) for name, cols in _TABLES.items()]
+        tables = [
+            stacked.where(F.col("table") == name).select(*columns, *cols)
+            for name, cols in _tables(pair_columns).items()
+        ]
         #: Every group's pairs.
         self.pairs: DataFrame = tables[0]
         #: Every group's unmatched participants.
@@ -82,13 +90,20 @@ def _python(value: Any) -> Any:
     return value
 
 
-def _match_group(group: pd.DataFrame, program: str, columns: list[str], config: Any) -> pd.DataFrame:
+def _match_group(
+    group: pd.DataFrame, program: str, columns: list[str], config: Any, pair_columns: list[str]
+) -> pd.DataFrame:
     """Every table of one group stacked, with a ``table`` column saying which it is, missing
-    values as None (as Arrow takes them)."""
+    values as None (as Arrow takes them); the pairs with the declared ``pair_columns``."""
     people = group.astype(object).where(group.notna(), None).map(_python)
     grouped = match_read(people, program, columns, config)
+    tables = {
+        "pairs": as_declared(grouped.pairs, columns, pair_columns),
+        "unmatched": grouped.unmatched,
+        "metrics": grouped.metrics,
+    }
     out = pd.concat(
-        [getattr(grouped, name).drop(columns=columns).assign(table=name) for name in _TABLES],
+        [table.drop(columns=columns).assign(table=name) for name, table in tables.items()],
         ignore_index=True,
     )
     for column in columns:
@@ -110,16 +125,19 @@ def match_groups(sdf: DataFrame, program: str, by: By, config: ConfigLike = None
     missing = [c for c in columns if c not in sdf.columns]
     if missing:
         raise ConfigError(f"by: unknown column {missing[0]!r}; the table has {', '.join(sdf.columns)}")
-    results = list(dict.fromkeys(c for cols in _TABLES.values() for c in cols))
+    pair_columns = declared_pair_columns(program, config, sdf.columns)
+    results = list(dict.fromkeys(c for cols in _tables(pair_columns).values() for c in cols))
     schema = T.StructType(
         [
             T.StructField("table", T.StringType(), False),
             *(sdf.schema[c] for c in columns),
-            *(T.StructField(c, _SPARK_TYPES[COLUMN_TYPES[c]], True) for c in results),
+            # Custom criteria are components: numbers.
+            *(T.StructField(c, _SPARK_TYPES[COLUMN_TYPES.get(c, float)], True) for c in results),
         ]
     )
 
     def match_group(group: pd.DataFrame) -> pd.DataFrame:
-        return _match_group(group, program, columns, config)[schema.fieldNames()]
+        return _match_group(group, program, columns, config, pair_columns)[schema.fieldNames()]
 
-    return SparkGroupedMatch(sdf.groupBy(*columns).applyInPandas(match_group, schema).cache(), columns)
+    stacked = sdf.groupBy(*columns).applyInPandas(match_group, schema).cache()
+    return SparkGroupedMatch(stacked, columns, pair_columns)

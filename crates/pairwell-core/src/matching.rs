@@ -47,6 +47,16 @@ pub const PAIR_COLUMNS: [&str; 13] = [
     "pinned",
 ];
 
+/// The columns of a pairs table whose pairs have `components` (see
+/// [`crate::score::component_names`]): [`PAIR_COLUMNS`] with those in place of the five.
+#[must_use]
+pub fn pair_columns(components: Vec<&str>) -> Vec<&str> {
+    let mut columns = PAIR_COLUMNS[..3].to_vec();
+    columns.extend(components);
+    columns.extend_from_slice(&PAIR_COLUMNS[8..]);
+    columns
+}
+
 /// Columns of the unmatched table, in order.
 pub const UNMATCHED_COLUMNS: [&str; 4] = ["id", "side", "reason", "detail"];
 
@@ -886,11 +896,7 @@ impl MatchResult {
     /// counts) and the custom criteria after the five built-in components.
     #[must_use]
     pub fn pair_columns(&self) -> Vec<&str> {
-        let components = self.scorer.component_names();
-        let mut columns = PAIR_COLUMNS[..3].to_vec();
-        columns.extend(components);
-        columns.extend_from_slice(&PAIR_COLUMNS[8..]);
-        columns
+        pair_columns(self.scorer.component_names())
     }
 
     /// The validated cohort the result was computed on.

@@ -123,6 +123,25 @@ fn numbering<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, u32> 
     names.into_iter().enumerate().map(|(i, name)| (name, number(i))).collect()
 }
 
+/// Whether pairs have a `preference` component: someone gave preferences, or config weighs it.
+fn shows_preference(settings: &Settings, preferences_given: bool) -> bool {
+    preferences_given || settings.weights.preference_given
+}
+
+/// The components every pair of a program run with `settings` has, in order: [`COMPONENTS`],
+/// then `preference` when it counts (`preferences_given`: someone in the cohort gave
+/// preferences; or config weighs it), then the custom criteria. What a table of pairs holds
+/// before any cohort is read (a cluster's declared schema) as after.
+#[must_use]
+pub fn component_names(settings: &Settings, preferences_given: bool) -> Vec<&str> {
+    let mut names: Vec<&str> = COMPONENTS.to_vec();
+    if shows_preference(settings, preferences_given) {
+        names.push("preference");
+    }
+    names.extend(settings.criteria.iter().map(|c| c.name.as_str()));
+    names
+}
+
 /// No target department.
 const NO_TARGET: u32 = u32::MAX;
 
@@ -333,12 +352,7 @@ impl Scorer {
     /// counts (someone gave preferences, or config weighs it), then the custom criteria.
     #[must_use]
     pub fn component_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = COMPONENTS.to_vec();
-        if self.shows_preference() {
-            names.push("preference");
-        }
-        names.extend(self.settings.criteria.iter().map(|c| c.name.as_str()));
-        names
+        component_names(&self.settings, self.extras.has_preferences())
     }
 
     /// A pair's components in [`component_names`](Self::component_names) order.
@@ -353,7 +367,7 @@ impl Scorer {
     }
 
     fn shows_preference(&self) -> bool {
-        self.extras.has_preferences() || self.settings.weights.preference_given
+        shows_preference(&self.settings, self.extras.has_preferences())
     }
 
     /// The first hard criterion (its index in config order) that forbids giver → receiver.

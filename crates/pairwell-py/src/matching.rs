@@ -4,7 +4,7 @@
 
 use pairwell_core::matching::{self as core, Explanation, MatchResult, Pair};
 use pairwell_core::metrics::Metrics;
-use pairwell_core::program::{Config, Program};
+use pairwell_core::program::{Config, Program, Settings};
 use pairwell_core::recommend::{self as recommend_core, Suggestion};
 use pairwell_core::rematch::{Keep, Previous};
 use pairwell_core::score::{PairScore, Scorer};
@@ -61,6 +61,23 @@ pub(crate) fn request(py: Python<'_>, program: &str, config: Option<&Bound<'_, P
         )?;
     }
     Ok((program, config))
+}
+
+/// The columns of `program`'s pairs tables under `config`, before any people are read (a
+/// cluster's declared schema): `preferences` says whether the people have a `preferences`
+/// column.
+#[pyfunction]
+#[pyo3(signature = (program, config=None, preferences=false))]
+fn pair_columns(
+    py: Python<'_>,
+    program: &str,
+    config: Option<&Bound<'_, PyAny>>,
+    preferences: bool,
+) -> PyResult<Vec<String>> {
+    let (program, config) = request(py, program, config)?;
+    let settings = Settings::resolve(program, &config).map_err(|e| Error::from(core::MatchError::from(e)))?;
+    let components = pairwell_core::score::component_names(&settings, preferences);
+    Ok(core::pair_columns(components).into_iter().map(String::from).collect())
 }
 
 /// Matches people for a program; see `pairwell.match`. `config` is a dict, TOML text or None.
@@ -352,5 +369,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(match_people, m)?)?;
     m.add_function(wrap_pyfunction!(rematch_people, m)?)?;
     m.add_function(wrap_pyfunction!(recommend, m)?)?;
+    m.add_function(wrap_pyfunction!(pair_columns, m)?)?;
     Ok(())
 }
