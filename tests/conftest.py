@@ -32,6 +32,8 @@ def cohorts(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
         path = folder / f"people{i:02d}.csv"
         write_people_csv(_cohort(i).assign(org=f"org{i:02d}", region=f"r{i % 3}"), path)
         texts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-    table = pd.concat(texts, ignore_index=True)
+    # Nobody gives preferences: without the empty column, a cluster's pairs tables declare the
+    # same components as the local ones (a `preferences` column declares `preference`).
+    table = pd.concat(texts, ignore_index=True).drop(columns="preferences")
     table["org"] = table["org"].astype(object).where(table["org"] != "org49", None)
     return table.sample(frac=1.0, random_state=0).reset_index(drop=True)

@@ -31,15 +31,6 @@ def client() -> Iterator[Client]:
         yield client
 
 
-def _no_preference(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The pairs without their ``preference`` column, checked 0: the cohorts' ``preferences``
-    column is empty, and a cluster declares the component for any table that has one."""
-    if "preference" not in pairs.columns:
-        return pairs
-    assert (pairs["preference"] == 0).all()
-    return pairs.drop(columns="preference")
-
-
 def _sorted(table: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Rows in group order (a missing key last), as ``match_groups`` gives them."""
     order = [*by, *(c for c in ("giver", "receiver", "id") if c in table.columns)]
@@ -57,9 +48,9 @@ def test_dask_equals_match_groups(client: Client, cohorts: pd.DataFrame) -> None
     ddf = dd.concat([dd.from_pandas(chunk, npartitions=1) for chunk in chunks])
     assert ddf.npartitions == 4
     result = pairwell.dask.match_groups(ddf, "mentoring", by, {"min_score": 0.1})
-    assert list(_no_preference(result.pairs._meta).columns) == list(expected.pairs.columns)
+    assert list(result.pairs.columns) == list(expected.pairs.columns)
     pairs, unmatched, metrics = dask.compute(result.pairs, result.unmatched, result.metrics)
-    pd.testing.assert_frame_equal(_no_preference(_sorted(pairs, by)), expected.pairs, check_dtype=False)
+    pd.testing.assert_frame_equal(_sorted(pairs, by), expected.pairs, check_dtype=False)
     # Dask keeps object columns as strings: detail travels as JSON text.
     detail_as_text = expected.unmatched.assign(detail=expected.unmatched["detail"].map(json.dumps))
     pd.testing.assert_frame_equal(_sorted(unmatched, by), detail_as_text, check_dtype=False)
@@ -77,7 +68,7 @@ def test_config_is_read_on_the_client_and_bad_groups_fail_the_compute(
     result = pairwell.dask.match_groups(dd.from_pandas(few, npartitions=2), "sponsoring", "org", config)
     config.unlink()  # the workers never read it
     pd.testing.assert_frame_equal(
-        _no_preference(_sorted(result.pairs.compute(), ["org"])),
+        _sorted(result.pairs.compute(), ["org"]),
         pairwell.match_groups(few, "sponsoring", "org", {"min_score": 0.4}).pairs,
         check_dtype=False,
     )
@@ -101,7 +92,10 @@ def test_custom_criteria_are_columns_of_the_lazy_pairs(client: Client, cohorts: 
     config = {"criteria": [{"name": "same_site", "kind": "same", "giver": "site", "receiver": "site", "weight": 1}]}
     expected = pairwell.match_groups(few, "mentoring", "org", config)
     result = pairwell.dask.match_groups(dd.from_pandas(few, npartitions=2), "mentoring", "org", config)
-    assert list(_no_preference(result.pairs._meta).columns) == list(expected.pairs.columns)
+    assert list(result.pairs.columns) == list(expected.pairs.columns)
     assert "same_site" in result.pairs.columns
+    # A `preferences` column declares the component (0 in groups where nobody gave any).
+    ranked = dd.from_pandas(few.assign(preferences=""), npartitions=2)
+    assert "preference" in pairwell.dask.match_groups(ranked, "mentoring", "org", config).pairs.columns
     (pairs,) = dask.compute(result.pairs)
-    pd.testing.assert_frame_equal(_no_preference(_sorted(pairs, ["org"])), expected.pairs, check_dtype=False)
+    pd.testing.assert_frame_equal(_sorted(pairs, ["org"]), expected.pairs, check_dtype=False)

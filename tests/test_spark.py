@@ -52,15 +52,6 @@ def few(cohorts: pd.DataFrame) -> pd.DataFrame:
     return cohorts[cohorts["org"].isin(ORGS[:-1]) | cohorts["org"].isna()].reset_index(drop=True)
 
 
-def _no_preference(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The pairs without their ``preference`` column, checked 0: the cohorts' ``preferences``
-    column is empty, and a cluster declares the component for any table that has one."""
-    if "preference" not in pairs.columns:
-        return pairs
-    assert (pairs["preference"] == 0).all()
-    return pairs.drop(columns="preference")
-
-
 def _sorted(table: pd.DataFrame) -> pd.DataFrame:
     order = ["org", *(c for c in ("giver", "receiver", "id") if c in table.columns)]
     return table.sort_values(order, na_position="last", kind="stable").reset_index(drop=True)
@@ -75,8 +66,8 @@ def test_spark_equals_match_groups(spark: SparkSession, few: pd.DataFrame) -> No
     assert result.metrics.schema["blocking_pairs"].dataType == T.LongType()
     tables = (result.pairs, result.unmatched, result.metrics)
     for mine, theirs in zip(tables, (expected.pairs, expected.unmatched, expected.metrics)):
-        assert [c for c in mine.columns if c != "preference"] == list(theirs.columns)
-        table = _no_preference(_sorted(mine.toPandas()))
+        assert mine.columns == list(theirs.columns)
+        table = _sorted(mine.toPandas())
         if "seconds" in table.columns:
             table, theirs = table.drop(columns="seconds"), theirs.drop(columns="seconds")
         pd.testing.assert_frame_equal(table, theirs, check_dtype=False)
@@ -126,7 +117,7 @@ def test_custom_criteria_are_columns_of_the_spark_pairs(spark: SparkSession, few
     config = {"criteria": [{"name": "same_site", "kind": "same", "giver": "site", "receiver": "site", "weight": 1}]}
     expected = pairwell.match_groups(people, "mentoring", "org", config)
     result = pairwell.spark.match_groups(spark.createDataFrame(people), "mentoring", "org", config)
-    assert [c for c in result.pairs.columns if c != "preference"] == list(expected.pairs.columns)
+    assert result.pairs.columns == list(expected.pairs.columns)
     assert result.pairs.schema["same_site"].dataType == T.DoubleType()
-    pd.testing.assert_frame_equal(_no_preference(_sorted(result.pairs.toPandas())), expected.pairs, check_dtype=False)
+    pd.testing.assert_frame_equal(_sorted(result.pairs.toPandas()), expected.pairs, check_dtype=False)
     result.unpersist()
