@@ -352,11 +352,7 @@ impl Residual {
         s.done[col] = true; // the forced receiver is covered by the new pair
         self.forward(&mut s, self.mate_of_right(col), 0.0);
         let token = Token::current();
-        while let Some(Entry(key, item)) = s.heap.pop() {
-            s.pops += 1;
-            if s.pops % CHECK_EVERY == 0 {
-                token.check()?;
-            }
+        while let Some(Entry(key, item)) = s.pop(&token)? {
             match item {
                 Item::Node(r) => {
                     if s.done[r] || key > s.dist[r] {
@@ -459,11 +455,7 @@ impl Residual {
             self.backward(&mut s, &mut right_done, self.mate_of_left(k), 0.0);
         }
         let token = Token::current();
-        while let Some(Entry(key, item)) = s.heap.pop() {
-            s.pops += 1;
-            if s.pops % CHECK_EVERY == 0 {
-                token.check()?;
-            }
+        while let Some(Entry(key, item)) = s.pop(&token)? {
             match item {
                 Item::Node(l) => {
                     if s.done[l] || key > s.dist[l] {
@@ -575,6 +567,17 @@ impl Search {
             dummies: false,
             pops: 0,
         }
+    }
+
+    /// The next queued item, checking `token` (the caller's cancellation) every
+    /// [`CHECK_EVERY`] items.
+    fn pop(&mut self, token: &Token) -> Result<Option<Entry>, Cancelled> {
+        let entry = self.heap.pop();
+        self.pops += 1;
+        if self.pops % CHECK_EVERY == 0 {
+            token.check()?;
+        }
+        Ok(entry)
     }
 
     fn relax(&mut self, n: Node, d: f64) {
