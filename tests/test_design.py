@@ -185,3 +185,6 @@ def test_the_readme_design_runs(tmp_path: Path) -> None:
     result.verify()
     assert {"preference", "interests", "site", "tenure"} <= set(result.pairs.columns)
     assert result.explain("g1", "r2")["rule"] == "site"
+    sites = result.fairness("site").set_index("site")
+    assert (sites["receivers_matched"] >= sites["floor"]).all() and (sites["floor"] > 0).any()
+    assert (sites["givers_matched"] >= sites["giver_floor"]).all() and (sites["giver_floor"] > 0).any()

@@ -177,9 +177,10 @@ class MatchResult:
 
         Any column of the people table works (``department``, ``level``, or one you add, such
         as a demographic column). Counts participants of both sides: a giver is matched when
-        they have at least one receiver. When config ``floors`` groups by ``by``, three more
-        columns set each group's floor beside its rate: ``receivers``, ``receivers_matched`` and
-        ``floor`` (the receivers the floor requires matched; 0 for a group without one).
+        they have at least one receiver. When config ``floors`` groups receivers by ``by``, three
+        more columns set each group's floor beside its rate: ``receivers``, ``receivers_matched``
+        and ``floor`` (the receivers the floor requires matched; 0 for a group without one). A
+        giver floor by ``by`` adds ``givers``, ``givers_matched`` and ``giver_floor`` likewise.
         """
         if not isinstance(by, str):
             raise TypeError(f"fairness: by must be the name of one column (a str), got {by!r}")
@@ -211,18 +212,22 @@ class MatchResult:
         )
         out["match_rate"] = out["matched"] / out["participants"]
         out = out.reset_index()[[by, "participants", "matched", "match_rate", "mean_score"]]
-        floors = self._native.floors()
-        if floors is None or floors[0] != by:
-            return out
-        receiver_ids = pd.Index(receivers)
-        receiver_groups = groups.reindex(receiver_ids).map(_group_name)
-        matched = receiver_ids.isin(self.pairs["receiver"])
-        per_group = pd.DataFrame({"group": receiver_groups.to_numpy(), "matched": matched})
-        counts = per_group.groupby("group", dropna=False)["matched"].agg(["size", "sum"])
         names = out[by].map(_group_name)
-        out["receivers"] = names.map(counts["size"]).fillna(0).astype(int).to_numpy()
-        out["receivers_matched"] = names.map(counts["sum"]).fillna(0).astype(int).to_numpy()
-        out["floor"] = names.map(dict(floors[1])).fillna(0).astype(int).to_numpy()
+        for floor_by, side, floors in self._native.floors():
+            if floor_by != by:
+                continue
+            side_ids = pd.Index(givers if side == "giver" else receivers)
+            per_group = pd.DataFrame(
+                {
+                    "group": groups.reindex(side_ids).map(_group_name).to_numpy(),
+                    "matched": side_ids.isin(self.pairs[side]),
+                }
+            )
+            counts = per_group.groupby("group", dropna=False)["matched"].agg(["size", "sum"])
+            out[f"{side}s"] = names.map(counts["size"]).fillna(0).astype(int).to_numpy()
+            out[f"{side}s_matched"] = names.map(counts["sum"]).fillna(0).astype(int).to_numpy()
+            column = "floor" if side == "receiver" else "giver_floor"
+            out[column] = names.map(dict(floors)).fillna(0).astype(int).to_numpy()
         return out
 
     def compare(self, seed: int = 0) -> Any:
@@ -418,10 +423,12 @@ def match(
         ``solver``, ``candidates``, ``criteria`` (custom criteria; see the README's "Designing a
         program"), ``objective`` (``"score"``, the default: the largest total score;
         ``"participation"``: the most receivers matched, then the largest total score), and
-        ``floors``: a list of one table ``{"by": column, "rate": r}`` (each group of the column
-        has at least ``ceil(r * size)`` receivers matched) or ``{"by": column, "min": {group:
-        count}}``; a floor no matching meets raises :class:`pairwell.InfeasibleError` naming the
-        group and how many of it any matching reaches. Unknown keys are errors.
+        ``floors``: a list of at most one table per side, ``{"by": column, "rate": r}`` (each
+        group of the column has at least ``ceil(r * size)`` receivers matched) or ``{"by":
+        column, "min": {group: count}}``, with ``"side": "giver"`` to count givers instead (a
+        giver is matched with at least one receiver); a floor no matching meets raises
+        :class:`pairwell.InfeasibleError` naming the group and how many of it any matching
+        reaches. Unknown keys are errors.
     columns:
         Renames input columns to fields, e.g. ``{"Employee ID": "id", "Job Level": "level"}``.
 

@@ -106,12 +106,15 @@ pub(crate) struct Bonus {
     pub kept: Vec<(u32, u32)>,
     /// Added to every open pair of each receiver (floors' coverage); empty when none.
     pub receiver: Vec<f64>,
+    /// The floors' coverage weight, which their rows and columns add (not [`Bonus::of`]): part
+    /// of the scale of the weights.
+    pub floor: f64,
 }
 
 impl Bonus {
     /// No bonus anywhere: the solver's weights are the scores.
     pub fn is_zero(&self) -> bool {
-        self.each == 0.0 && (self.keep == 0.0 || self.kept.is_empty()) && self.receiver.iter().all(|&x| x == 0.0)
+        self.each == 0.0 && (self.keep == 0.0 || self.kept.is_empty()) && self.floor == 0.0
     }
 
     /// The bonus of giver `gi` → receiver `ri`.
@@ -124,7 +127,8 @@ impl Bonus {
     /// The pricing tolerance: [`TOLERANCE`] relative to the largest weight, as weights of
     /// `1 + bonus` carry rounding of that size into the duals.
     pub fn tolerance(&self) -> f64 {
-        TOLERANCE * (1.0 + self.each + self.keep + self.receiver.iter().fold(0.0, |m: f64, &x| m.max(x)))
+        // A first-unit arc into a floored receiver weighs the pair plus the coverage twice.
+        TOLERANCE * (1.0 + self.each + self.keep + 2.0 * self.floor)
     }
 }
 

@@ -7,19 +7,17 @@
 //! people may stay unmatched. The [`MatchResult`] keeps what it needs to explain any pair and
 //! to prove its total optimal.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use crate::cancel::Cancelled;
 use crate::candidates::{Bonus, Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::criteria::check_columns;
-use crate::floors::{self, Dummies, FloorError};
+use crate::floors::{self, FloorError, FloorGroups, Floors, Groups, Standing};
 use crate::memory::OutOfMemory;
 use crate::people::People;
 use crate::program::{Config, ConfigError, Objective, Program, Settings, Solver};
@@ -250,8 +248,8 @@ pub struct MatchResult {
     pub(crate) pins: Vec<(usize, usize)>,
     /// What the solver adds to each open pair's score.
     pub(crate) bonus: Bonus,
-    /// The dummy givers of a group floor: rows of the solver's problem after the givers.
-    pub(crate) floors: Option<Dummies>,
+    /// The group floors' rows and columns of the solver's problem (see [`crate::floors`]).
+    pub(crate) floors: Floors,
     /// The sparse solver's final arcs `(giver, receiver, score)`, sorted (empty when dense).
     pub(crate) arcs: Vec<Arc>,
     /// Every pair's score, gain and rule: built by the dense solve, or on first need.
@@ -367,31 +365,20 @@ fn solve_read(
         }
     }
     bonus.each = objective_bonus(&settings, &receiver_free, bonus.keep);
-    let floors = match settings.floors.first() {
-        Some(floor) => {
-            let out = |value: String, expected| ConfigError::OutOfRange { key: "floors", value, expected };
-            let values = floors::column_values(&floor.by, &columns, people)
-                .map_err(|problem| out(problem, "one text or number per person, the group"))?
-                .ok_or_else(|| {
-                    out(format!("by = '{}', an unknown column", floor.by), "expected a column of the people table")
-                })?;
-            let ids: Vec<&str> = receivers.iter().map(|&r| people[r].id.as_str()).collect();
-            let mut dummies = Dummies::new(floor, &values, &ids, &receiver_free);
-            // Covering one receiver more outweighs any total of the rest of the objective.
-            let free = receiver_free.iter().filter(|&&free| free).count() as f64;
-            dummies.weight = (free + 1.0) * (1.0 + bonus.keep + bonus.each);
-            bonus.receiver = vec![0.0; receivers.len()];
-            for g in &dummies.groups {
-                for &ri in &g.members {
-                    bonus.receiver[ri as usize] = dummies.weight;
-                }
-            }
-            Some(dummies)
+    // Covering one person more outweighs any total of the rest of the objective.
+    let free = receiver_free.iter().filter(|&&free| free).count() as f64;
+    let weight = (free + 1.0) * (1.0 + bonus.keep + bonus.each);
+    let floors = floors_of(&settings, &columns, people, &givers, &receivers, &room, &pins, &receiver_free, weight)?;
+    if let Some(r) = &floors.receiver {
+        bonus.receiver = vec![0.0; receivers.len()];
+        for &ri in r.groups.iter().flat_map(|g| &g.members) {
+            bonus.receiver[ri as usize] = weight;
         }
-        None => None,
-    };
-    let mut capacities = room.clone();
-    capacities.extend(floors.iter().flat_map(Dummies::capacities));
+    }
+    if !floors.is_empty() {
+        bonus.floor = weight;
+    }
+    let capacities = floors.capacities();
     let options = SolveOptions { maximize: true, capacities: Some(capacities), allow_unmatched: true };
     let solver = settings.solver.pick(givers.len(), receivers.len());
     let pairs = Pairs {
@@ -405,8 +392,8 @@ fn solve_read(
         k: settings.candidates,
         bonus: &bonus,
     };
-    if let Some(d) = floors.as_ref().filter(|d| d.over_size()) {
-        return Err(d.infeasible(&pairs, 0)?);
+    if floors.over_size() {
+        return Err(floors.infeasible(&pairs, 0)?);
     }
     let tables = OnceLock::new();
     let (scan, solution, arcs, scoring_seconds, solving_seconds) = match solver {
@@ -415,7 +402,7 @@ fn solve_read(
             let (scan, t) = pairs.scan_with_tables()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let solution = solve::solve(with_dummies(&t.problem, floors.as_ref()).view(), &options)?;
+            let solution = solve::solve(floors.extend(&t.problem).view(), &options)?;
             let _ = tables.set(t);
             (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
@@ -423,18 +410,15 @@ fn solve_read(
             let scan = pairs.scan()?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
-            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, floors.as_ref())?;
+            let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, &floors)?;
             (scan, solution, arcs, scoring_seconds, clock.elapsed().as_secs_f64())
         }
     };
-    if let Some(d) = &floors {
-        let members: usize = d.groups.iter().map(|g| g.members.len()).sum();
-        let covered = solution.cols.iter().filter(|&&ri| bonus.receiver[ri] > 0.0).count();
-        if covered < members {
-            return Err(d.infeasible(&pairs, members - covered)?);
-        }
+    let short = floors.uncovered(&solution);
+    if short > 0 {
+        return Err(floors.infeasible(&pairs, short)?);
     }
-    let solved: Vec<(usize, usize)> = solution.pairs().into_iter().filter(|&(gi, _)| gi < givers.len()).collect();
+    let solved = floors.real_pairs(&solution);
     let unmatched = unmatched(people, &settings, &givers, &receivers, &scan, &pins, &solved);
 
     let mut result = MatchResult {
@@ -469,6 +453,54 @@ fn solve_read(
     result.total = result.pairs.iter().map(|p| p.score.score).sum::<f64>() + 0.0; // never -0.0
     result.solver_total = result.pinned_weight() + result.solution.objective + 0.0;
     Ok(result)
+}
+
+/// The config's group floors over the sides, with coverage weight `weight`.
+///
+/// # Errors
+/// [`ConfigError`] for a floor's column that the people table lacks or that holds lists.
+#[allow(clippy::too_many_arguments)]
+fn floors_of(
+    settings: &Settings,
+    columns: &[String],
+    people: &[Person],
+    givers: &[usize],
+    receivers: &[usize],
+    room: &[usize],
+    pins: &[(usize, usize)],
+    receiver_free: &[bool],
+    weight: f64,
+) -> Result<Floors, ConfigError> {
+    let (mut receiver, mut giver) = (None, None);
+    for floor in &settings.floors {
+        let out = |value: String, expected| ConfigError::OutOfRange { key: "floors", value, expected };
+        let values = floors::column_values(&floor.by, columns, people)
+            .map_err(|problem| out(problem, "one text or number per person, the group"))?
+            .ok_or_else(|| {
+                out(format!("by = '{}', an unknown column", floor.by), "expected a column of the people table")
+            })?;
+        let (side, standing): (&[usize], Vec<Standing>) = match floor.side {
+            Side::Receiver => (
+                receivers,
+                receiver_free.iter().map(|&free| if free { Standing::Open } else { Standing::Pinned }).collect(),
+            ),
+            Side::Giver => {
+                let mut standing: Vec<Standing> =
+                    room.iter().map(|&room| if room > 0 { Standing::Open } else { Standing::Closed }).collect();
+                for &(gi, _) in pins {
+                    standing[gi] = Standing::Pinned;
+                }
+                (givers, standing)
+            }
+        };
+        let ids: Vec<&str> = side.iter().map(|&i| people[i].id.as_str()).collect();
+        let groups = Some(Groups::new(floor, &values, &ids, &standing));
+        match floor.side {
+            Side::Receiver => receiver = groups,
+            Side::Giver => giver = groups,
+        }
+    }
+    Ok(Floors::new(receiver, giver, weight, room, receivers.len()))
 }
 
 /// The bonus the objective adds to every open pair. `participation` adds `B` = the number of
@@ -643,14 +675,6 @@ fn unmatched(
     out
 }
 
-/// The dense problem with the floors' dummy rows appended, if any.
-fn with_dummies<'a>(problem: &'a Array2<f64>, floors: Option<&Dummies>) -> Cow<'a, Array2<f64>> {
-    match floors {
-        Some(d) => Cow::Owned(d.extend(problem.view())),
-        None => Cow::Borrowed(problem),
-    }
-}
-
 /// The CSR arrays (`indptr`, `indices`, `costs`) of `arcs`, sorted by giver, over `n_givers` rows.
 fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     let mut indptr = vec![0usize; n_givers + 1];
@@ -673,46 +697,47 @@ fn solve_on_candidates(
     pairs: &Pairs<'_>,
     scan: &Scan,
     options: &SolveOptions,
-    floors: Option<&Dummies>,
+    floors: &Floors,
 ) -> Result<(Assignment, Vec<Arc>), MatchError> {
     let n_givers = pairs.givers.len();
-    let mut arcs: Vec<Arc> = floors.iter().flat_map(|d| d.arcs(n_givers)).collect();
+    let mut candidates: Vec<Arc> = Vec::new();
     for (gi, best) in scan.giver_best.iter().enumerate() {
-        arcs.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
+        candidates.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
     }
     for (ri, best) in scan.receiver_best.iter().enumerate() {
-        arcs.extend(best.items().iter().map(|&(score, gi)| (gi, ri as u32, score)));
+        candidates.extend(best.items().iter().map(|&(score, gi)| (gi, ri as u32, score)));
     }
-    arcs.sort_by_key(|a| (a.0, a.1));
-    arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-    let n_rows = n_givers + floors.map_or(0, Dummies::len);
-    let (indptr, indices, costs) = csr_of(&arcs, n_rows);
-    let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
-    let mut solver = SparseSolver::new(&csr, options)?;
-    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_rows];
-    for &(gi, ri, _) in &arcs {
+    candidates.sort_by_key(|a| (a.0, a.1));
+    candidates.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+    // The open pairs in the problem, by giver: pricing skips them.
+    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_givers];
+    for &(gi, ri, _) in &candidates {
         by_giver[gi as usize].push(ri);
     }
+    let mut arcs = floors.arcs(&candidates);
+    drop(candidates);
+    let (indptr, indices, costs) = csr_of(&arcs, floors.n_rows());
+    let csr = Csr { n_cols: floors.n_cols(), indptr: &indptr, indices: &indices, costs: &costs };
+    let mut solver = SparseSolver::new(&csr, options)?;
     loop {
         let solution = solver.solve()?;
-        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &by_giver, pairs.k)?;
+        let u = floors.giver_duals(&solution.row_duals);
+        let found = pairs.price(scan, &u, &solution.col_duals, &by_giver, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
         }
-        let mut rows = Vec::with_capacity(found.len());
-        let mut cols = Vec::with_capacity(found.len());
-        let mut costs = Vec::with_capacity(found.len());
-        for &(gi, ri, score) in &found {
+        for &(gi, ri, _) in &found {
             let list = &mut by_giver[gi];
             let at = list.partition_point(|&x| x < ri as u32);
             list.insert(at, ri as u32);
-            arcs.push((gi as u32, ri as u32, score));
-            rows.push(gi);
-            cols.push(ri);
-            costs.push(score);
         }
+        let more = floors.more_arcs(&found);
+        let rows: Vec<usize> = more.iter().map(|a| a.0 as usize).collect();
+        let cols: Vec<usize> = more.iter().map(|a| a.1 as usize).collect();
+        let costs: Vec<f64> = more.iter().map(|a| a.2).collect();
         solver.add_arcs(&rows, &cols, &costs)?;
+        arcs.extend(more);
     }
 }
 
@@ -735,22 +760,15 @@ impl MatchResult {
         named
     }
 
-    /// The solver's pairs between real givers and receivers (the floors' dummy rows left out).
+    /// The solver's pairs of people (the floors' dummies left out), sorted.
     pub(crate) fn solved_pairs(&self) -> Vec<(usize, usize)> {
-        self.solution.pairs().into_iter().filter(|&(gi, _)| gi < self.givers.len()).collect()
+        self.floors.real_pairs(&self.solution)
     }
 
-    /// Rows of the solver's problem: the givers, then the floors' dummy givers.
-    fn n_rows(&self) -> usize {
-        self.givers.len() + self.floors.as_ref().map_or(0, Dummies::len)
-    }
-
-    /// The column of a group floor and each group's floor (the receivers it must have matched),
-    /// sorted by group; `None` without floors.
+    /// The group floors, receiver floor first, each with every group's floor.
     #[must_use]
-    pub fn floor_groups(&self) -> Option<(&str, Vec<(&str, usize)>)> {
-        let d = self.floors.as_ref()?;
-        Some((d.by.as_str(), d.groups.iter().map(|g| (g.name.as_str(), g.floor)).collect()))
+    pub fn floor_groups(&self) -> Vec<FloorGroups<'_>> {
+        self.floors.tables().map(Groups::view).collect()
     }
 
     /// Positions of giver `g` and receiver `r` (ids) in the sides, when both take part.
@@ -804,8 +822,7 @@ impl MatchResult {
         let ri = self.receivers.iter().position(|&x| x == r);
         let (rule, matched, regret) = match (gi, ri) {
             (Some(gi), Some(ri)) => {
-                let solved = self.solution.rows.iter().zip(&self.solution.cols).any(|(&g, &r)| (g, r) == (gi, ri));
-                let matched = solved || self.pins.contains(&(gi, ri));
+                let matched = self.solved_pairs().binary_search(&(gi, ri)).is_ok() || self.pins.contains(&(gi, ri));
                 let view = self.pair_view();
                 match view.rule(gi, ri, &score) {
                     _ if matched => (None, true, Some(0.0)),
@@ -829,14 +846,14 @@ impl MatchResult {
     /// What forcing the open pair `(gi, ri)` costs the optimum: from the dense problem when
     /// there is one, else scoring the pairs the search reaches.
     fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
+        // Forcing the pair forces it onto one of the rows that carry the giver's pairs.
+        let rows = self.floors.rows_of(gi);
         if let Some(t) = self.tables.get() {
-            let problem = with_dummies(&t.problem, self.floors.as_ref());
-            return Ok(self.solution.forced_loss(problem.view(), &self.options, gi, ri));
+            let problem = self.floors.extend(&t.problem);
+            let loss = |row| self.solution.forced_loss(problem.view(), &self.options, row, ri);
+            return Ok(rows.filter_map(loss).reduce(f64::min));
         }
-        let cost = |gi: usize, ri: usize| {
-            if let Some(d) = self.floors.as_ref().filter(|_| gi >= self.givers.len()) {
-                return d.cost(gi - self.givers.len(), ri);
-            }
+        let real = |gi: usize, ri: usize| {
             let (pair, rule) = view.pair(gi, ri);
             if rule.is_none() {
                 pair.score + self.bonus.of(gi, ri)
@@ -844,8 +861,10 @@ impl MatchResult {
                 f64::NEG_INFINITY
             }
         };
-        let shape = (self.n_rows(), self.receivers.len());
-        Ok(self.solution.forced_loss_with(shape, cost, &self.options, gi, ri))
+        let cost = |row, col| self.floors.weight(row, col, real);
+        let shape = (self.floors.n_rows(), self.floors.n_cols());
+        let loss = |row| self.solution.forced_loss_with(shape, cost, &self.options, row, ri);
+        Ok(rows.filter_map(loss).reduce(f64::min))
     }
 
     /// Proves `total` optimal: checks the solver's assignment of the non-pinned people against
@@ -859,14 +878,14 @@ impl MatchResult {
         match self.solver {
             Solver::Dense | Solver::Auto => {
                 let t = self.tables.get().ok_or_else(|| CertificateError::Malformed("no dense problem".into()))?;
-                self.solution.verify(with_dummies(&t.problem, self.floors.as_ref()).view(), &self.options)?;
+                self.solution.verify(self.floors.extend(&t.problem).view(), &self.options)?;
             }
             Solver::Sparse => {
-                let (indptr, indices, costs) = csr_of(&self.arcs, self.n_rows());
-                let csr = Csr { n_cols: self.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
+                let (indptr, indices, costs) = csr_of(&self.arcs, self.floors.n_rows());
+                let csr = Csr { n_cols: self.floors.n_cols(), indptr: &indptr, indices: &indices, costs: &costs };
                 verify_sparse(&self.solution, &csr, &self.options)?;
-                let (u, v) = (&self.solution.row_duals, &self.solution.col_duals);
-                if let Some((row, col, excess)) = self.pair_view().check_duals(u, v) {
+                let (u, v) = (self.floors.giver_duals(&self.solution.row_duals), &self.solution.col_duals);
+                if let Some((row, col, excess)) = self.pair_view().check_duals(&u, v) {
                     return Err(CertificateError::DualInfeasible { row, col, excess });
                 }
             }

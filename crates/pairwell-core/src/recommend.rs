@@ -233,9 +233,7 @@ impl MatchResult {
 
         let mut load = vec![0usize; self.givers.len()];
         let mut receiver_matched: Vec<bool> = self.receiver_free.iter().map(|free| !free).collect();
-        // Floors' dummy givers are rows after the real ones: not partners.
-        let mut solved = self.solution.pairs();
-        solved.retain(|&(gi, _)| gi < self.givers.len());
+        let solved = self.solved_pairs();
         for &(gi, ri) in &solved {
             load[gi] += 1;
             receiver_matched[ri] = true;
@@ -244,7 +242,7 @@ impl MatchResult {
             .iter()
             .map(|&(_, _, pair)| self.pins.contains(&pair) || solved.binary_search(&pair).is_ok())
             .collect();
-        let regret = if self.bonus.is_zero() && self.floors.is_none() {
+        let regret = if self.bonus.is_zero() && self.floors.is_empty() {
             self.regrets(&view, &asked, &entries, &matched)?
         } else {
             // Bonuses and floors' dummy givers change the residual graph the fast search walks:

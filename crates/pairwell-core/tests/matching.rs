@@ -1215,58 +1215,77 @@ proptest! {
     fn floors_give_the_best_matching_that_meets_them_or_name_a_group(
         people in small_cohort().prop_map(|mut people| {
             // A mentor (two levels up) for every two mentees, so that mentees compete and floors
-            // more often bind than fail.
+            // more often bind than fail; the mentor p6, when there is one, has no room.
             for (i, p) in people.iter_mut().enumerate() {
                 (p.level, p.roles) = if i % 3 == 0 { (6.0, vec![Role::Mentor]) } else { (4.0, vec![Role::Mentee]) };
-                p.capacity = p.capacity.max(1);
+                p.capacity = if i == 6 { 0 } else { p.capacity.max(1) };
             }
             people
         }),
         rc in random_config(),
         rate in proptest::sample::select(vec![0.25, 0.5, 0.75]),
         by_min in any::<bool>(),
+        sides in proptest::sample::select(vec![vec![Side::Receiver], vec![Side::Giver], vec![Side::Receiver, Side::Giver]]),
         sparse in any::<bool>(),
         participation in any::<bool>(),
     ) {
         // Groups: the department ("" is a group of its own); floors by rate, or `min` of 1 in "x".
         let values: BTreeMap<String, String> = people.iter().map(|p| (p.id.clone(), p.department.clone())).collect();
-        let floor = if by_min {
-            Floor { by: "department".into(), side: Side::Receiver, rate: None, min: Some([("x".to_string(), 1)].into()) }
-        } else {
-            Floor { by: "department".into(), side: Side::Receiver, rate: Some(rate), min: None }
-        };
+        let floors: Vec<Floor> = sides
+            .iter()
+            .map(|&side| {
+                let min = by_min.then(|| [("x".to_string(), 1)].into());
+                Floor { by: "department".into(), side, rate: (!by_min).then_some(rate), min }
+            })
+            .collect();
         let solver = Some(if sparse { Solver::Sparse } else { Solver::Dense });
         let rc = RandomConfig { program: Program::Mentoring, ..rc };
         let rules = Config { min_score: None, ..rc.config(&people, false) };
         let objective = Some(if participation { Objective::Participation } else { Objective::Score });
-        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(vec![floor.clone()]), objective, ..rules.clone() };
+        let config = Config { solver, candidates: Some(rc.candidates), floors: Some(floors), objective, ..rules.clone() };
         let read = pairwell_core::people::People { people: people.clone(), ..Default::default() };
         let plain = match_people(people.clone(), rc.program, &rules).unwrap();
         let (allowed, capacity, receivers) = allowed_pairs(&people, &plain);
-        let (_, receiver_ids) = plain.participants();
-        // Each group's floor and a brute force over every matching.
-        let group = |ri: usize| values[receiver_ids[ri]].as_str();
-        let mut sizes: BTreeMap<&str, usize> = BTreeMap::new();
-        for ri in 0..receivers {
-            *sizes.entry(group(ri)).or_default() += 1;
+        let (giver_ids, receiver_ids) = plain.participants();
+        // Each side's groups and floors, and a brute force over every matching.
+        let ids = |side| if side == Side::Giver { &giver_ids } else { &receiver_ids };
+        let mut sizes: BTreeMap<(Side, &str), usize> = BTreeMap::new();
+        for &side in &sides {
+            for id in ids(side) {
+                *sizes.entry((side, values[*id].as_str())).or_default() += 1;
+            }
+            if by_min {
+                sizes.entry((side, "x")).or_default();
+            }
         }
-        if by_min {
-            sizes.entry("x").or_default();
-        }
-        let floor_of = |g: &str| if by_min { usize::from(g == "x") } else { (rate * sizes[g] as f64 - 1e-9).ceil() as usize };
+        let floor_of = |side: Side, g: &str| {
+            if by_min { usize::from(g == "x") } else { (rate * sizes[&(side, g)] as f64 - 1e-9).ceil() as usize }
+        };
+        // People of each (side, group) a set of chosen pairs matches.
+        let matched_in = |pairs: &mut dyn Iterator<Item = (&str, &str)>| {
+            let mut people: BTreeSet<(Side, &str)> = BTreeSet::new();
+            for (g, r) in pairs {
+                people.insert((Side::Giver, g));
+                people.insert((Side::Receiver, r));
+            }
+            let mut matched: BTreeMap<(Side, String), usize> = BTreeMap::new();
+            for (side, id) in people {
+                *matched.entry((side, values[id].clone())).or_default() += 1;
+            }
+            matched
+        };
         // The best (pairs, total) that meets the floors: the total alone under `score`.
         let mut best = (0, f64::NEG_INFINITY);
-        let mut reach: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut reach: BTreeMap<(Side, String), usize> = BTreeMap::new();
         each_matching(&allowed, &capacity, receivers, &mut |chosen| {
-            let mut matched: BTreeMap<&str, usize> = BTreeMap::new();
-            for &k in chosen {
-                *matched.entry(group(allowed[k].1)).or_default() += 1;
-            }
-            for (g, &n) in &matched {
-                let at = reach.entry(g).or_default();
+            let mut pairs = chosen.iter().map(|&k| (giver_ids[allowed[k].0], receiver_ids[allowed[k].1]));
+            let matched = matched_in(&mut pairs);
+            for (key, &n) in &matched {
+                let at = reach.entry(key.clone()).or_default();
                 *at = (*at).max(n);
             }
-            if sizes.keys().all(|g| matched.get(g).copied().unwrap_or(0) >= floor_of(g)) {
+            let got = |side, g: &str| matched.get(&(side, g.to_string())).copied().unwrap_or(0);
+            if sizes.keys().all(|&(side, g)| got(side, g) >= floor_of(side, g)) {
                 let total: f64 = chosen.iter().map(|&k| allowed[k].2).sum();
                 let count = if participation { chosen.len() } else { 0 };
                 if count > best.0 || (count == best.0 && total > best.1) {
@@ -1274,31 +1293,36 @@ proptest! {
                 }
             }
         });
+        let reach_of = |side, g: &str| reach.get(&(side, g.to_string())).copied().unwrap_or(0);
         match pairwell_core::matching::match_read(read, rc.program, &config) {
             Ok(r) => {
                 r.verify().map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert!((r.total - best.1).abs() < 1e-9, "total {} vs brute force {:?}", r.total, best);
                 prop_assert!(!participation || r.pairs.len() == best.0);
-                for (g, &size) in &sizes {
-                    let matched = r.pairs.iter().filter(|p| values[&p.receiver] == *g).count();
-                    prop_assert!(matched >= floor_of(g) && matched <= size);
+                let matched = matched_in(&mut r.pairs.iter().map(|p| (p.giver.as_str(), p.receiver.as_str())));
+                for (&(side, g), &size) in &sizes {
+                    let got = matched.get(&(side, g.to_string())).copied().unwrap_or(0);
+                    prop_assert!(got >= floor_of(side, g) && got <= size, "{:?} {}: {} of {}", side, g, got, size);
                 }
-                let floors = r.floor_groups().unwrap();
-                prop_assert_eq!(floors.0, "department");
-                for (g, f) in floors.1 {
-                    prop_assert_eq!(f, floor_of(g));
+                let floors = r.floor_groups();
+                prop_assert_eq!(floors.len(), sides.len());
+                for floor in floors {
+                    prop_assert_eq!(floor.by, "department");
+                    for (g, f) in floor.groups {
+                        prop_assert_eq!(f, floor_of(floor.side, g));
+                    }
                 }
             }
-            Err(MatchError::Floor(FloorError::Group { group, floor, reach: got, .. })) => {
+            Err(MatchError::Floor(FloorError::Group { side, group, floor, reach: got, .. })) => {
                 prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
-                prop_assert_eq!(floor, floor_of(&group));
-                prop_assert_eq!(got, reach.get(group.as_str()).copied().unwrap_or(0));
+                prop_assert_eq!(floor, floor_of(side, &group));
+                prop_assert_eq!(got, reach_of(side, &group));
                 prop_assert!(got < floor);
             }
             Err(MatchError::Floor(FloorError::Together { .. })) => {
                 prop_assert!(best.1 == f64::NEG_INFINITY, "feasible floors refused: {:?}", best);
-                for g in sizes.keys() {
-                    prop_assert!(reach.get(g).copied().unwrap_or(0) >= floor_of(g), "group {} fails alone", g);
+                for &(side, g) in sizes.keys() {
+                    prop_assert!(reach_of(side, g) >= floor_of(side, g), "group {:?} {} fails alone", side, g);
                 }
             }
             Err(e) => prop_assert!(false, "{}", e),

@@ -216,6 +216,9 @@ fn metrics_dict<'py>(py: Python<'py>, m: &Metrics) -> PyResult<Bound<'py, PyDict
     Ok(d)
 }
 
+/// A group floor for Python: `(column, side, [(group, floor), ...])`.
+type FloorRow = (String, &'static str, Vec<(String, usize)>);
+
 #[pymethods]
 impl PyMatchResult {
     /// The program matched.
@@ -323,10 +326,12 @@ impl PyMatchResult {
         .map(Some)
     }
 
-    /// `(column, [(group, floor), ...])` of the config's group floor, or `None`.
-    fn floors(&self) -> Option<(String, Vec<(String, usize)>)> {
-        let (by, groups) = self.0.floor_groups()?;
-        Some((by.to_string(), groups.into_iter().map(|(g, f)| (g.to_string(), f)).collect()))
+    /// `[(column, side, [(group, floor), ...]), ...]` of the config's group floors.
+    fn floors(&self) -> Vec<FloorRow> {
+        let floors = self.0.floor_groups().into_iter();
+        floors
+            .map(|f| (f.by.to_string(), f.side.name(), f.groups.into_iter().map(|(g, n)| (g.to_string(), n)).collect()))
+            .collect()
     }
 
     /// Everything known about giver → receiver, as a dict.
