@@ -153,3 +153,19 @@ def test_floors_on_both_sides_hold_together(roomy):
 def test_infeasible_giver_floors_name_the_group(roomy):
     with pytest.raises(pairwell.InfeasibleError, match='group "remote" needs 19 givers matched, but at most 18'):
         pairwell.match(roomy, "mentoring", {"floors": [{"by": "site", "rate": 1.0, "side": "giver"}]})
+
+
+def test_a_pinned_giver_counts_toward_a_giver_floor(roomy):
+    # p00046 (remote) is idle in the best matching; pinned, it counts as one of the remote
+    # mentors matched, and the floor's other 17 come from the solver.
+    config = {"pin": [["p00046", "p00255"]], "floors": [{"by": "site", "min": {"remote": 18}, "side": "giver"}]}
+    dense = pairwell.match(roomy, "mentoring", config)
+    sparse = pairwell.match(roomy, "mentoring", {**config, "solver": "sparse", "candidates": 2})
+    for result in (dense, sparse):
+        result.verify()
+        assert result.total == pytest.approx(dense.total, abs=1e-9)
+        assert receivers_matched(result, "site", "giver")["remote"] == (19, 18)
+        assert "p00046" in set(result.pairs["giver"])
+    everyone = {**config, "floors": [{"by": "site", "min": {"remote": 19}, "side": "giver"}]}
+    with pytest.raises(pairwell.InfeasibleError, match='"remote" needs 19 givers matched, but at most 18'):
+        pairwell.match(roomy, "mentoring", everyone)
