@@ -1,6 +1,7 @@
-//! The Jonker–Volgenant start for a square problem with unit capacities: column reduction,
-//! reduction transfer and two passes of augmenting row reduction (an auction without
-//! scaling), which place most rows before any shortest path search runs.
+//! The start for a square problem with unit capacities, which places most rows before any
+//! shortest path search runs: an ε-scaling auction, or where it gives up the Jonker–Volgenant
+//! column reduction, reduction transfer and two passes of augmenting row reduction (an auction
+//! without scaling).
 //!
 //! It leaves a valid state for the searches: every pair tight, every arc of a placed row
 //! with a non-negative reduced cost; rows left free are re-priced when their search starts.
@@ -9,8 +10,112 @@
 use super::graph::Graph;
 use super::search::{State, NONE};
 
-/// Places rows of a square problem (rows × columns, every capacity 1, full assignment).
+/// Places rows of a square problem (rows × columns, every capacity 1, full assignment): by
+/// the [`auction`] when it completes, else by the Jonker–Volgenant reductions.
 pub(super) fn reduce(g: &Graph, st: &mut State) {
+    if !auction(g, st) {
+        reductions(g, st);
+    }
+}
+
+/// Arcs a phase of the auction may scan, per arc and row of the graph, before it gives up.
+const SCANS_PER_ARC: usize = 32;
+
+/// An ε-scaling auction (Bertsekas; forward, Gauss–Seidel, one bid at a time, so the result
+/// is deterministic) for a square problem, and the start it leaves for the exact searches.
+///
+/// Prices start at the columns' cheapest costs; each phase frees every row, and each free row
+/// bids for its cheapest column (cost plus price), raising that price by its margin over the
+/// second cheapest plus `ε` and evicting the holder, until every row holds a column. `ε`
+/// falls eightfold per phase from `span / 64` to `span · 10⁻⁷`. The prices then give the
+/// columns their potentials (`v = −price`); a row keeps its column only when that column is
+/// still its cheapest (the pair is tight, every arc of the row non-negative), and the others
+/// are left to the searches, which start from near-optimal potentials and stay short. The
+/// searches make the result exact whatever the auction left.
+///
+/// Returns false, with the state untouched, when the auction gives up: a row without arcs,
+/// costs all equal, or a phase over its budget of scanned arcs (no full matching, or prices
+/// too large for `ε` to move).
+fn auction(g: &Graph, st: &mut State) -> bool {
+    let n = g.n[0];
+    let (low, high) = g.cost.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &c| (l.min(c), h.max(c)));
+    let span = high - low;
+    if n < 2 || span <= 0.0 || (0..n).any(|i| g.degree(0, i) == 0) {
+        return false;
+    }
+    let at_least = |x: f64| x.max(4.0 * f64::EPSILON * span);
+    let last = at_least(span * 1e-7);
+    let mut eps = at_least(span / 64.0);
+    let mut price = vec![f64::INFINITY; n];
+    for (k, &cost) in g.cost.iter().enumerate() {
+        let j = g.nbr[0][k] as usize;
+        price[j] = price[j].min(cost);
+    }
+    for p in &mut price {
+        *p = -*p;
+    }
+    let mut owner = vec![NONE; n];
+    let mut own = vec![NONE; n];
+    let budget = SCANS_PER_ARC * (g.cost.len() + n);
+    let mut free: Vec<u32> = Vec::with_capacity(n);
+    loop {
+        owner.fill(NONE);
+        own.fill(NONE);
+        free.extend((0..n as u32).rev());
+        let mut scans = 0;
+        while let Some(i) = free.pop() {
+            let i = i as usize;
+            scans += g.degree(0, i);
+            if scans > budget {
+                return false;
+            }
+            let (mut best, mut second, mut arc) = (f64::INFINITY, f64::INFINITY, NONE);
+            for k in g.ptr[0][i]..g.ptr[0][i + 1] {
+                let value = g.cost[k] + price[g.nbr[0][k] as usize];
+                if value < second {
+                    if value < best {
+                        (second, best, arc) = (best, value, k as u32);
+                    } else {
+                        second = value;
+                    }
+                }
+            }
+            let j = g.nbr[0][arc as usize] as usize;
+            // A row with one arc raises its price by the span: nobody else wants it more.
+            let raise = if second.is_finite() { second - best } else { span };
+            price[j] += raise + eps;
+            let holder = owner[j];
+            if holder != NONE {
+                let other = g.end(0, holder as usize);
+                own[other] = NONE;
+                free.push(other as u32);
+            }
+            owner[j] = arc;
+            own[i] = arc;
+        }
+        if eps <= last {
+            break;
+        }
+        eps = at_least((eps / 8.0).max(last));
+    }
+    for (v, p) in st.pot[1].iter_mut().zip(&price) {
+        *v = -p;
+    }
+    for (i, &mine) in own.iter().enumerate() {
+        let mine = mine as usize;
+        let reduced = |k: usize| g.cost[k] - st.pot[1][g.nbr[0][k] as usize];
+        let least = (g.ptr[0][i]..g.ptr[0][i + 1]).map(reduced).fold(f64::INFINITY, f64::min);
+        if reduced(mine) <= least {
+            st.pot[0][i] = reduced(mine);
+            place(g, st, mine);
+        }
+        st.excluded[0][i] = st.load[0][i] == 0;
+    }
+    true
+}
+
+/// Column reduction, reduction transfer and augmenting row reduction.
+fn reductions(g: &Graph, st: &mut State) {
     let n = g.n[0];
     // Column reduction: each column's cheapest row, taken by that row if it has no other.
     let mut owner = vec![NONE; n];

@@ -12,7 +12,9 @@
 //! search in the worst case, far less in practice). The searching side is the one that must be
 //! saturated (the smaller side, counting capacities), or with unmatched allowed the one with
 //! fewer units to place. Everything is in `f64` without scaling, so float costs are solved
-//! exactly, and the potentials come back as the certificate.
+//! exactly, and the potentials come back as the certificate. A square problem with unit
+//! capacities and a full assignment starts from an ε-scaling auction (see `init`), which
+//! leaves near-optimal potentials: the searches that make it exact are then short.
 //!
 //! **Resuming.** [`SparseSolver::add_arcs`] adds arcs to a solved problem and
 //! [`SparseSolver::solve`] then re-solves from the current matching and potentials. An added
