@@ -176,8 +176,9 @@ enum Item {
     Scan { from: Node, next: usize, list: usize },
     /// From the expanded node `from`, the pair with partner `partner`, to be scored.
     Pair { from: Node, partner: usize },
-    /// The distance of goal `goal` through the dummies: taken when the goal is not settled
-    /// first (`sure`), or the point past which a pruned search no longer knows (not `sure`).
+    /// The distance of goal `goal` through the dummies, taken when the goal is not settled
+    /// first (`sure`); or, where the goal's distance from the dummies is unknown, the point
+    /// from which it is searched for on its own (not `sure`).
     Cap { goal: u32, sure: bool },
 }
 
