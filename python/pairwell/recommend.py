@@ -47,7 +47,12 @@ def _k(k: Any) -> int:
 def recommend_frame(found: tuple[list[str], list[dict[str, Any]]]) -> pd.DataFrame:
     """The engine's ``(columns, rows)`` as a DataFrame, ``rank`` as whole numbers."""
     columns, rows = found
-    return pd.DataFrame.from_records(rows, columns=columns).astype({"rank": "int64"})
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    # Ranks read as whole numbers except in an empty frame; casting copies every column, so
+    # only that one is cast.
+    if frame["rank"].dtype != "int64":
+        frame = frame.astype({"rank": "int64"})
+    return frame
 
 
 def recommend(

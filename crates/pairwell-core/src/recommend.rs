@@ -13,7 +13,10 @@
 //!   [`MatchResult::explain`] computes, from one shortest-path search per person on the
 //!   solver's dual potentials (see `regrets`). Pins count as in the matching: a pinned pair is
 //!   matched, and a pair a pin rules out (its receiver, or every place of its giver, taken by a
-//!   pin) is not recommended.
+//!   pin) is not recommended. For the plain objective, the residual graph (built on the first
+//!   call, kept with the result) holds every person's candidate list, or every pair after a
+//!   dense solve, so up to that many partners are ranked from it without scoring a pair;
+//!   otherwise by one scan of the person's pairs.
 //! - [`recommend`] ranks many people's partners without solving: one parallel pass over the
 //!   pairs of the people asked about (the candidate scan, on the sides cut down to them). The rules
 //!   apply as in the matching; pins do not restrict it, as nothing is matched.
@@ -217,8 +220,15 @@ impl MatchResult {
         // Partners rank by their true score, whatever the objective adds to the solver's weights.
         let plain = Bonus::default();
         let view = Pairs { k, bonus: &plain, ..self.pair_view() };
+        // For the plain objective, the residual graph holds every place's best pairs (see
+        // `Residual::lists`): no pair is scored; otherwise one scan of the person's pairs.
+        let residual = if self.bonus.is_zero() && self.floors.is_empty() { Some(self.residual(&view)?) } else { None };
+        let lists = match residual.filter(|r| r.lists(k)) {
+            Some(r) => asked.iter().map(|&(side, at)| ((side, at), r.best(side, at, k))).collect(),
+            None => best_of(&view, &asked)?,
+        };
         let mut entries: Vec<Entry> = Vec::new();
-        for ((side, at), list) in best_of(&view, &asked)? {
+        for ((side, at), list) in lists {
             entries.extend(list.iter().map(|&(score, partner)| (score, side, pair_of(side, at, partner as usize))));
         }
         // Pins are not open pairs (they take their receiver): the person's own pins join the list.
@@ -242,8 +252,8 @@ impl MatchResult {
             .iter()
             .map(|&(_, _, pair)| self.pins.contains(&pair) || solved.binary_search(&pair).is_ok())
             .collect();
-        let regret = if self.bonus.is_zero() && self.floors.is_empty() {
-            self.regrets(&view, &asked, &entries, &matched)?
+        let regret = if let Some(residual) = residual {
+            regrets(residual, &view, &asked, &entries, &matched)?
         } else {
             // Bonuses and floors' dummy givers change the residual graph the fast search walks:
             // each regret comes from `explain`'s search instead, exact in the solver's weights.
@@ -274,45 +284,46 @@ impl MatchResult {
             .collect())
     }
 
-    /// The regret of every listed pair (`entries`, with `matched`) of the person at `asked`,
-    /// for the plain objective: every listed pair that is not matched is open and its giver
-    /// has room, so one search per place of the person gives all of their regrets.
-    fn regrets(
-        &self,
-        view: &Pairs<'_>,
-        asked: &[(Side, usize)],
-        entries: &[Entry],
-        matched: &[bool],
-    ) -> Result<Vec<f64>, RecommendError> {
-        let residual = match self.residual.get() {
-            Some(r) => r,
-            None => {
-                let built = Residual::new(self, view).map_err(MatchError::from)?;
-                self.residual.get_or_init(|| built)
-            }
-        };
-        let mut regret = vec![0.0; entries.len()];
-        for &(side, at) in asked {
-            let open: Vec<usize> = (0..entries.len()).filter(|&e| entries[e].1 == side && !matched[e]).collect();
-            if open.is_empty() {
-                continue;
-            }
-            let paths = match side {
-                Side::Giver => {
-                    residual.paths_to_giver(view, at, &open.iter().map(|&e| entries[e].2 .1).collect::<Vec<_>>())
-                }
-                Side::Receiver => {
-                    residual.paths_from_receiver(view, at, &open.iter().map(|&e| entries[e].2 .0).collect::<Vec<_>>())
-                }
-            }
-            .map_err(MatchError::from)?;
-            for (&e, path) in open.iter().zip(paths) {
-                let (score, _, (gi, ri)) = entries[e];
-                regret[e] = residual.reduced(gi, ri, score) + path;
-            }
+    /// The residual graph of the optimum, built on first need.
+    fn residual(&self, view: &Pairs<'_>) -> Result<&Residual, MatchError> {
+        if let Some(r) = self.residual.get() {
+            return Ok(r);
         }
-        Ok(regret)
+        let built = Residual::new(self, view)?;
+        Ok(self.residual.get_or_init(|| built))
     }
+}
+
+/// The regret of every listed pair (`entries`, with `matched`) of the person at `asked`, for
+/// the plain objective: every listed pair that is not matched is open and its giver has room,
+/// so one search per place of the person gives all of their regrets.
+fn regrets(
+    residual: &Residual,
+    view: &Pairs<'_>,
+    asked: &[(Side, usize)],
+    entries: &[Entry],
+    matched: &[bool],
+) -> Result<Vec<f64>, MatchError> {
+    let mut regret = vec![0.0; entries.len()];
+    for &(side, at) in asked {
+        let open: Vec<usize> = (0..entries.len()).filter(|&e| entries[e].1 == side && !matched[e]).collect();
+        if open.is_empty() {
+            continue;
+        }
+        let partners: Vec<usize> = open
+            .iter()
+            .map(|&e| match side {
+                Side::Giver => entries[e].2 .1,
+                Side::Receiver => entries[e].2 .0,
+            })
+            .collect();
+        let paths = residual.paths(view, side, at, &partners)?;
+        for (&e, path) in open.iter().zip(paths) {
+            let (score, _, (gi, ri)) = entries[e];
+            regret[e] = residual.reduced(gi, ri, score) + path;
+        }
+    }
+    Ok(regret)
 }
 
 /// The best `k` partners of each person in `ids` (every receiver, in id order, when `None`;
@@ -428,6 +439,35 @@ mod tests {
                             assert_eq!(r.matched, e.matched);
                             let regret = e.regret.unwrap();
                             assert!((r.regret - regret).abs() < 1e-9, "{person} {partner}: {} vs {regret}", r.regret);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// With the plain objective and `k` up to the candidate lists' length, partners are ranked
+    /// from the residual graph's arcs, scoring nothing: the same rows as the first `k` of the
+    /// full list (ranked by a scan of the person's pairs), with and without a pin.
+    #[test]
+    fn short_lists_from_the_arcs_equal_the_full_lists() {
+        for program in Program::ALL {
+            let people = sample_cohort(150, 7).unwrap();
+            let sparse = Config { solver: Some(Solver::Sparse), candidates: Some(3), ..Config::default() };
+            let first = match_people(people.clone(), program, &sparse).unwrap();
+            let pin = first.pairs.iter().map(|p| [p.giver.clone(), p.receiver.clone()]).take(1).collect();
+            for config in [sparse.clone(), Config { pin: Some(pin), ..sparse }] {
+                let result = match_people(people.clone(), program, &config).unwrap();
+                let (givers, receivers) = result.participants();
+                for &person in givers.iter().chain(&receivers) {
+                    let full = result.recommend(person, usize::MAX).unwrap();
+                    for k in 1..=3 {
+                        let short = result.recommend(person, k).unwrap();
+                        assert_eq!(short.len(), full.len().min(k), "{person}");
+                        for (s, f) in short.iter().zip(&full) {
+                            assert_eq!((&s.suggestion, s.matched), (&f.suggestion, f.matched), "{person}");
+                            assert_eq!(s.partner_has_room, f.partner_has_room, "{person}");
+                            assert!((s.regret - f.regret).abs() < 1e-9, "{person}: {} vs {}", s.regret, f.regret);
                         }
                     }
                 }
