@@ -420,7 +420,7 @@ fn solve_read(
             (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
         Solver::Sparse => {
-            let scan = pairs.scan()?;
+            let scan = pairs.scan_deep(DEPTH * pairs.k)?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
             let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, floors.as_ref())?;
@@ -663,6 +663,11 @@ fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     (indptr, arcs.iter().map(|a| a.1 as usize).collect(), arcs.iter().map(|a| a.2).collect())
 }
 
+/// How many times `candidates` of each participant's best pairs the sparse path keeps: the
+/// solver's arcs are the first `candidates` (givers: `k + min(capacity, k)`), the rest are
+/// priced from their known weights, and the lists' last scores bound every other pair.
+const DEPTH: usize = 4;
+
 /// An arc of the candidate graph: giver, receiver (positions in the sides) and score.
 pub(crate) type Arc = (u32, u32, f64);
 
@@ -676,26 +681,19 @@ fn solve_on_candidates(
     floors: Option<&Dummies>,
 ) -> Result<(Assignment, Vec<Arc>), MatchError> {
     let n_givers = pairs.givers.len();
+    let mut known = pairs.known(scan);
     let mut arcs: Vec<Arc> = floors.iter().flat_map(|d| d.arcs(n_givers)).collect();
-    for (gi, best) in scan.giver_best.iter().enumerate() {
-        arcs.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
-    }
-    for (ri, best) in scan.receiver_best.iter().enumerate() {
-        arcs.extend(best.items().iter().map(|&(score, gi)| (gi, ri as u32, score)));
+    for (gi, list) in known.iter().enumerate() {
+        arcs.extend(list.iter().filter(|k| k.2).map(|&(ri, w, _)| (gi as u32, ri, w)));
     }
     arcs.sort_by_key(|a| (a.0, a.1));
-    arcs.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
     let n_rows = n_givers + floors.map_or(0, Dummies::len);
     let (indptr, indices, costs) = csr_of(&arcs, n_rows);
     let csr = Csr { n_cols: pairs.receivers.len(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
-    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_rows];
-    for &(gi, ri, _) in &arcs {
-        by_giver[gi as usize].push(ri);
-    }
     loop {
         let solution = solver.solve()?;
-        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &by_giver, pairs.k)?;
+        let found = pairs.price(scan, &solution.row_duals, &solution.col_duals, &known, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
@@ -703,14 +701,16 @@ fn solve_on_candidates(
         let mut rows = Vec::with_capacity(found.len());
         let mut cols = Vec::with_capacity(found.len());
         let mut costs = Vec::with_capacity(found.len());
-        for &(gi, ri, score) in &found {
-            let list = &mut by_giver[gi];
-            let at = list.partition_point(|&x| x < ri as u32);
-            list.insert(at, ri as u32);
-            arcs.push((gi as u32, ri as u32, score));
+        for &(gi, ri, weight) in &found {
+            let list = &mut known[gi];
+            match list.binary_search_by_key(&(ri as u32), |k| k.0) {
+                Ok(at) => list[at].2 = true,
+                Err(at) => list.insert(at, (ri as u32, weight, true)),
+            }
+            arcs.push((gi as u32, ri as u32, weight));
             rows.push(gi);
             cols.push(ri);
-            costs.push(score);
+            costs.push(weight);
         }
         solver.add_arcs(&rows, &cols, &costs)?;
     }
