@@ -48,6 +48,11 @@ pub(crate) type Counts = [u32; SLOTS];
 /// giver row (the two agree bit for bit): a recommendation scans one receiver.
 const FEW_RECEIVERS: usize = 16;
 
+/// Givers scored together over each tile of receivers ([`Pairs::scan`]).
+const GROUP: usize = 16;
+/// Receivers in a tile: a group reads their data from cache.
+const TILE: usize = 512;
+
 /// Scores are in `[0, 1]`: a pair beating the duals by no more than this is not a violation.
 pub(crate) const TOLERANCE: f64 = 1e-12;
 
@@ -345,36 +350,48 @@ impl Pairs<'_> {
             receiver_counts: vec![[0; SLOTS]; n_r],
         };
         let keep_lists = rows.is_none();
-        for (row, gi) in range.enumerate() {
+        // A group of givers goes over the receivers a tile at a time, so that each tile's
+        // profiles, lists and counts are read from cache by every giver of the group.
+        for group in range.clone().step_by(GROUP).map(|start| start..(start + GROUP).min(range.end)) {
             if token.is_cancelled() {
                 break;
             }
-            let g = self.givers[gi];
-            let mut best = Best::new(self.giver_candidates(gi).max(depth));
-            let mut counts = [0; SLOTS];
+            let mut lists: Vec<(Best, Counts)> =
+                group.clone().map(|gi| (Best::new(self.giver_candidates(gi).max(depth)), [0; SLOTS])).collect();
             // A prepared row pays off over many receivers; a few are scored straight.
-            let giver = (n_r >= FEW_RECEIVERS).then(|| self.scorer.row(g));
-            for (ri, &r) in self.receivers.iter().enumerate() {
-                let pair = giver.as_ref().map_or_else(|| self.scorer.pair(g, r), |row| row.pair(r));
-                let rule = self.rule(gi, ri, &pair);
-                let slot = rule.map_or(OPEN, Rule::slot);
-                counts[slot] += 1;
-                part.receiver_counts[ri][slot] += 1;
-                // The candidate lists serve the sparse solve; a dense one reads the tables.
-                if keep_lists && self.in_problem(gi, rule) {
-                    let weight = pair.score + self.bonus.of(gi, ri);
-                    best.offer(weight, ri as u32);
-                    part.receiver_best[ri].offer(weight, gi as u32);
-                }
-                if let Some((scores, gains, rules)) = rows.as_mut() {
-                    scores[[row, ri]] = pair.score;
-                    gains[[row, ri]] = pair.giver_gain();
-                    rules[[row, ri]] = rule;
+            let prepared: Vec<_> =
+                group.clone().map(|gi| (n_r >= FEW_RECEIVERS).then(|| self.scorer.row(self.givers[gi]))).collect();
+            for tile in (0..n_r).step_by(TILE).map(|start| start..(start + TILE).min(n_r)) {
+                for (((gi, giver), (best, counts)), row) in
+                    group.clone().zip(&prepared).zip(&mut lists).zip(group.start - range.start..)
+                {
+                    let g = self.givers[gi];
+                    for ri in tile.clone() {
+                        let r = self.receivers[ri];
+                        let pair = giver.as_ref().map_or_else(|| self.scorer.pair(g, r), |row| row.pair(r));
+                        let rule = self.rule(gi, ri, &pair);
+                        let slot = rule.map_or(OPEN, Rule::slot);
+                        counts[slot] += 1;
+                        part.receiver_counts[ri][slot] += 1;
+                        // The candidate lists serve the sparse solve; a dense one reads the tables.
+                        if keep_lists && self.in_problem(gi, rule) {
+                            let weight = pair.score + self.bonus.of(gi, ri);
+                            best.offer(weight, ri as u32);
+                            part.receiver_best[ri].offer(weight, gi as u32);
+                        }
+                        if let Some((scores, gains, rules)) = rows.as_mut() {
+                            scores[[row, ri]] = pair.score;
+                            gains[[row, ri]] = pair.giver_gain();
+                            rules[[row, ri]] = rule;
+                        }
+                    }
                 }
             }
             // A pinned pair counts as open for both, as a pin is an allowed pair.
-            best.finish();
-            part.givers.push((best, counts));
+            for (mut best, counts) in lists {
+                best.finish();
+                part.givers.push((best, counts));
+            }
         }
         part
     }
