@@ -4,15 +4,18 @@
 //! [`Pairs::scan`] scores every giver × receiver pair once (a chunk of givers per task) with the
 //! rules and pins applied, and keeps, in memory proportional to people × k:
 //! - each giver's best `k + min(capacity, k)` and each receiver's best `k` open pairs (best
-//!   score first, ties by position): the candidate arcs;
+//!   score first, ties by position): the candidate arcs; [`Pairs::scan_deep`] keeps longer lists,
+//!   whose first pairs are the arcs and the rest pairs of known weight;
 //! - for everyone, how many partners each rule excludes (the detail of `unmatched`);
 //! - optionally the dense matrix of every pair, the dense solver's input.
 //!
 //! **Pricing.** Let `u` (givers) and `v` (receivers), both `>= 0`, be the duals of the optimum on
-//! the candidate arcs. An open pair outside the graph can raise the total only if its score
-//! exceeds `u[g] + v[r]`; it is in neither list, so it scores at most `min(kth[g], kth[r])`, the
-//! last score of each list when the list is full. [`Pairs::price`] therefore scores only the
-//! pairs with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
+//! the candidate arcs. An open pair outside the graph can raise the total only if its weight
+//! exceeds `u[g] + v[r]`. The pairs of the lists ([`Pairs::known`]) are checked from their kept
+//! weights, without scoring; while some violate, only those are returned. Every other pair is
+//! in neither list, so it scores at most `min(kth[g], kth[r])`, the last score of each list when
+//! the person has more open pairs than it holds: [`Pairs::price`] then scores only the pairs
+//! with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
 //! engine adds them and resumes the solve. When none is left, the duals are feasible for every
 //! pair: the matching is the optimum of the whole problem, certified by the same conditions as
 //! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
@@ -45,14 +48,27 @@ pub(crate) type Counts = [u32; SLOTS];
 /// giver row (the two agree bit for bit): a recommendation scans one receiver.
 const FEW_RECEIVERS: usize = 16;
 
+/// Givers scored together over each tile of receivers ([`Pairs::scan`]).
+const GROUP: usize = 16;
+/// Receivers in a tile: a group reads their data from cache.
+const TILE: usize = 512;
+
 /// Scores are in `[0, 1]`: a pair beating the duals by no more than this is not a violation.
 pub(crate) const TOLERANCE: f64 = 1e-12;
 
 /// The best pairs of one person: `(score, partner)`, best first, ties by partner position.
-#[derive(Clone, Debug, Default)]
+///
+/// Offers go to an unsorted buffer of up to twice the limit; when it fills, the best `limit`
+/// are selected and the worst of them becomes the threshold that later offers must beat, so
+/// most offers cost one comparison with a value held in place. [`Best::finish`] sorts the list.
+#[derive(Clone, Debug)]
 pub(crate) struct Best {
     limit: usize,
     items: Vec<(f64, u32)>,
+    /// The worst item kept at the last selection: an offer must rank before it.
+    threshold: (f64, u32),
+    /// Whether an offer was ever left out: the list then holds the best `limit` of more.
+    dropped: bool,
 }
 
 /// Whether `a` ranks before `b`: higher score, then lower position.
@@ -60,24 +76,54 @@ fn before(a: (f64, u32), b: (f64, u32)) -> bool {
     a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
 }
 
+/// The order of [`before`], for sorting.
+fn rank(a: &(f64, u32), b: &(f64, u32)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
 impl Best {
     fn new(limit: usize) -> Self {
-        Best { limit, items: Vec::with_capacity(limit.min(64)) }
+        // A list of none keeps nothing: no offer ranks before `(inf, 0)`.
+        let threshold = if limit == 0 { (f64::INFINITY, 0) } else { (f64::NEG_INFINITY, u32::MAX) };
+        Best { limit, items: Vec::new(), threshold, dropped: false }
     }
 
-    /// Keeps `(score, partner)` if it ranks among the best `limit`.
+    /// Keeps `(score, partner)` if it may rank among the best `limit`.
     fn offer(&mut self, score: f64, partner: u32) {
         let item = (score, partner);
-        if self.items.len() == self.limit {
-            match self.items.last() {
-                Some(&last) if before(item, last) => {
-                    self.items.pop();
-                }
-                _ => return,
-            }
+        if !before(item, self.threshold) {
+            self.dropped = true;
+            return;
         }
-        let at = self.items.partition_point(|&x| before(x, item));
-        self.items.insert(at, item);
+        self.items.push(item);
+        if self.items.len() >= 2 * self.limit {
+            self.select();
+        }
+    }
+
+    /// Keeps the best `limit` items (unsorted) and raises the threshold to the worst of them.
+    fn select(&mut self) {
+        if self.items.len() > self.limit {
+            self.items.select_nth_unstable_by(self.limit - 1, rank);
+            self.items.truncate(self.limit);
+            self.threshold = self.items[self.limit - 1];
+            self.dropped = true;
+        }
+    }
+
+    /// Adds every item of `other`, a list of the same person over other partners.
+    fn absorb(&mut self, other: Best) {
+        self.dropped |= other.dropped;
+        for (score, partner) in other.items {
+            self.offer(score, partner);
+        }
+    }
+
+    /// Selects the best `limit` and sorts them, best first: call once every offer is in.
+    fn finish(&mut self) {
+        self.select();
+        self.items.sort_unstable_by(rank);
+        self.items.shrink_to_fit();
     }
 
     /// The partners, best first.
@@ -85,11 +131,11 @@ impl Best {
         &self.items
     }
 
-    /// Every open pair outside the list scores at most this: the last score of a full list,
-    /// `-inf` when the list holds every open pair of the person.
+    /// Every open pair outside the list scores at most this: the last score when some pair
+    /// was left out, `-inf` when the list holds every open pair of the person.
     pub(crate) fn bound(&self) -> f64 {
         match self.items.last() {
-            Some(&(score, _)) if self.items.len() == self.limit => score,
+            Some(&(score, _)) if self.dropped => score,
             _ => f64::NEG_INFINITY,
         }
     }
@@ -150,6 +196,9 @@ pub(crate) struct Pairs<'a> {
     pub bonus: &'a Bonus,
 }
 
+/// A pair of giver's whose weight is known: receiver, weight, whether the solver's graph has it.
+pub(crate) type Known = (u32, f64, bool);
+
 /// What [`Pairs::scan`] keeps of every pair.
 pub(crate) struct Scan {
     pub giver_best: Vec<Best>,
@@ -183,9 +232,7 @@ impl Part {
     fn absorb(mut self, later: Part) -> Part {
         self.givers.extend(later.givers);
         for (mine, theirs) in self.receiver_best.iter_mut().zip(later.receiver_best) {
-            for (score, partner) in theirs.items {
-                mine.offer(score, partner);
-            }
+            mine.absorb(theirs);
         }
         for (mine, theirs) in self.receiver_counts.iter_mut().zip(later.receiver_counts) {
             for (m, t) in mine.iter_mut().zip(theirs) {
@@ -232,7 +279,13 @@ impl Pairs<'_> {
     /// Scores every pair once, in parallel, keeping the candidate lists and the counts.
     /// Stops early, with `Err(Cancelled)`, when the caller's token is cancelled.
     pub fn scan(&self) -> Result<Scan, Cancelled> {
-        self.scan_into(None)
+        self.scan_into(None, self.k)
+    }
+
+    /// [`scan`](Self::scan) keeping each list `depth` long at least: the solver's candidates
+    /// are their first `k` (givers: `k + min(capacity, k)`), the rest make pricing cheap.
+    pub fn scan_deep(&self, depth: usize) -> Result<Scan, Cancelled> {
+        self.scan_into(None, depth)
     }
 
     /// [`scan`](Self::scan), also filling the dense tables of every pair, whose memory is
@@ -248,7 +301,7 @@ impl Pairs<'_> {
         let mut gains = array(memory::filled(pairs, 0.0, what("giver gains"))?);
         let mut problem = memory::reserve(pairs, what("solver's problem"))?;
         let mut rules = Array2::from_shape_vec(shape, memory::filled(pairs, None, what("rules"))?).unwrap_or_default();
-        let scan = self.scan_into(Some((&mut scores, &mut gains, &mut rules)))?;
+        let scan = self.scan_into(Some((&mut scores, &mut gains, &mut rules)), self.k)?;
         let weight = |(k, (&s, rule)): (usize, (&f64, &Option<Rule>))| match rule {
             None => s + self.bonus.of(k / shape.1, k % shape.1),
             Some(_) => f64::NEG_INFINITY,
@@ -257,12 +310,12 @@ impl Pairs<'_> {
         Ok((scan, Tables { scores, gains, rules, problem: array(problem) }))
     }
 
-    fn scan_into(&self, tables: Option<TablesMut<'_>>) -> Result<Scan, Cancelled> {
+    fn scan_into(&self, tables: Option<TablesMut<'_>>, depth: usize) -> Result<Scan, Cancelled> {
         let (n_g, n_r) = (self.givers.len(), self.receivers.len());
         let token = Token::current();
         // Each chunk holds partial lists for every receiver: few chunks keep that memory small.
         let chunk = n_g.div_ceil(2 * rayon::current_num_threads()).max(1);
-        let part = |range: Range<usize>, rows: TableRows<'_>| self.scan_chunk(range, rows, &token);
+        let part = |range: Range<usize>, rows: TableRows<'_>| self.scan_chunk(range, rows, depth, &token);
         let merged = match tables {
             Some((scores, gains, rules)) => scores
                 .axis_chunks_iter_mut(Axis(0), chunk)
@@ -278,11 +331,12 @@ impl Pairs<'_> {
                 .reduce_with(Part::absorb),
         };
         token.check()?;
-        let merged = merged.unwrap_or_else(|| Part {
+        let mut merged = merged.unwrap_or_else(|| Part {
             givers: Vec::new(),
-            receiver_best: vec![Best::new(self.k); n_r],
+            receiver_best: vec![Best::new(self.k.max(depth)); n_r],
             receiver_counts: vec![[0; SLOTS]; n_r],
         });
+        merged.receiver_best.par_iter_mut().for_each(Best::finish);
         let (giver_best, giver_counts) = merged.givers.into_iter().unzip();
         Ok(Scan {
             giver_best,
@@ -292,58 +346,102 @@ impl Pairs<'_> {
         })
     }
 
-    fn scan_chunk(&self, range: Range<usize>, mut rows: TableRows<'_>, token: &Token) -> Part {
+    fn scan_chunk(&self, range: Range<usize>, mut rows: TableRows<'_>, depth: usize, token: &Token) -> Part {
         let n_r = self.receivers.len();
         let mut part = Part {
             givers: Vec::with_capacity(range.len()),
-            receiver_best: vec![Best::new(self.k); n_r],
+            receiver_best: vec![Best::new(self.k.max(depth)); n_r],
             receiver_counts: vec![[0; SLOTS]; n_r],
         };
-        let people = self.cohort.people();
         let keep_lists = rows.is_none();
-        for (row, gi) in range.enumerate() {
+        // A group of givers goes over the receivers a tile at a time, so that each tile's
+        // profiles, lists and counts are read from cache by every giver of the group.
+        for group in range.clone().step_by(GROUP).map(|start| start..(start + GROUP).min(range.end)) {
             if token.is_cancelled() {
                 break;
             }
-            let g = self.givers[gi];
-            let capacity = people[g].capacity as usize;
-            let mut best = Best::new(self.k + capacity.min(self.k));
-            let mut counts = [0; SLOTS];
+            let mut lists: Vec<(Best, Counts)> =
+                group.clone().map(|gi| (Best::new(self.giver_candidates(gi).max(depth)), [0; SLOTS])).collect();
             // A prepared row pays off over many receivers; a few are scored straight.
-            let giver = (n_r >= FEW_RECEIVERS).then(|| self.scorer.row(g));
-            for (ri, &r) in self.receivers.iter().enumerate() {
-                let pair = giver.as_ref().map_or_else(|| self.scorer.pair(g, r), |row| row.pair(r));
-                let rule = self.rule(gi, ri, &pair);
-                let slot = rule.map_or(OPEN, Rule::slot);
-                counts[slot] += 1;
-                part.receiver_counts[ri][slot] += 1;
-                // The candidate lists serve the sparse solve; a dense one reads the tables.
-                if keep_lists && self.in_problem(gi, rule) {
-                    let weight = pair.score + self.bonus.of(gi, ri);
-                    best.offer(weight, ri as u32);
-                    part.receiver_best[ri].offer(weight, gi as u32);
-                }
-                if let Some((scores, gains, rules)) = rows.as_mut() {
-                    scores[[row, ri]] = pair.score;
-                    gains[[row, ri]] = pair.giver_gain();
-                    rules[[row, ri]] = rule;
+            let prepared: Vec<_> =
+                group.clone().map(|gi| (n_r >= FEW_RECEIVERS).then(|| self.scorer.row(self.givers[gi]))).collect();
+            for tile in (0..n_r).step_by(TILE).map(|start| start..(start + TILE).min(n_r)) {
+                for (((gi, giver), (best, counts)), row) in
+                    group.clone().zip(&prepared).zip(&mut lists).zip(group.start - range.start..)
+                {
+                    let g = self.givers[gi];
+                    for ri in tile.clone() {
+                        let r = self.receivers[ri];
+                        let pair = giver.as_ref().map_or_else(|| self.scorer.pair(g, r), |row| row.pair(r));
+                        let rule = self.rule(gi, ri, &pair);
+                        let slot = rule.map_or(OPEN, Rule::slot);
+                        counts[slot] += 1;
+                        part.receiver_counts[ri][slot] += 1;
+                        // The candidate lists serve the sparse solve; a dense one reads the tables.
+                        if keep_lists && self.in_problem(gi, rule) {
+                            let weight = pair.score + self.bonus.of(gi, ri);
+                            best.offer(weight, ri as u32);
+                            part.receiver_best[ri].offer(weight, gi as u32);
+                        }
+                        if let Some((scores, gains, rules)) = rows.as_mut() {
+                            scores[[row, ri]] = pair.score;
+                            gains[[row, ri]] = pair.giver_gain();
+                            rules[[row, ri]] = rule;
+                        }
+                    }
                 }
             }
             // A pinned pair counts as open for both, as a pin is an allowed pair.
-            part.givers.push((best, counts));
+            for (mut best, counts) in lists {
+                best.finish();
+                part.givers.push((best, counts));
+            }
         }
         part
     }
 
-    /// Open pairs outside the graph whose weight beats the duals `u` (givers) and `v` (receivers): at
-    /// most `per_receiver` for each giver and for each receiver (the most violating), sorted by
-    /// giver then receiver; none exactly when no pair beats them. `arcs[gi]` lists the receivers already in the graph for giver `gi`, sorted.
+    /// How many of giver `gi`'s best pairs are solver candidates: `k + min(capacity, k)`.
+    fn giver_candidates(&self, gi: usize) -> usize {
+        self.k + (self.cohort.people()[self.givers[gi]].capacity as usize).min(self.k)
+    }
+
+    /// Every pair of the lists of `scan`, by giver and sorted by receiver, with its weight and
+    /// whether it is a solver candidate (among the first `k` of the receiver's list or the first
+    /// `k + min(capacity, k)` of the giver's).
+    pub fn known(&self, scan: &Scan) -> Vec<Vec<Known>> {
+        let mut known: Vec<Vec<Known>> = scan
+            .giver_best
+            .iter()
+            .enumerate()
+            .map(|(gi, best)| {
+                let first = self.giver_candidates(gi);
+                best.items().iter().enumerate().map(|(i, &(w, ri))| (ri, w, i < first)).collect()
+            })
+            .collect();
+        for (ri, best) in scan.receiver_best.iter().enumerate() {
+            for (i, &(w, gi)) in best.items().iter().enumerate() {
+                known[gi as usize].push((ri as u32, w, i < self.k));
+            }
+        }
+        known.par_iter_mut().for_each(|list| {
+            list.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)));
+            list.dedup_by(|later, first| first.0 == later.0);
+        });
+        known
+    }
+
+    /// Open pairs outside the graph whose weight beats the duals `u` (givers) and `v`
+    /// (receivers): at most `per_receiver` for each giver and for each receiver (the most
+    /// violating), sorted by giver then receiver; none exactly when no pair beats them.
+    /// `known[gi]` holds giver `gi`'s pairs whose weight is known (see [`Pairs::known`]): those
+    /// outside the graph are checked from their weight, and only the pairs outside every list
+    /// whose bound beats the duals are scored.
     pub fn price(
         &self,
         scan: &Scan,
         u: &[f64],
         v: &[f64],
-        arcs: &[Vec<u32>],
+        known: &[Vec<Known>],
         per_receiver: usize,
     ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
         let token = Token::current();
@@ -355,19 +453,28 @@ impl Pairs<'_> {
         let sorted_v: Vec<f64> = order.iter().map(|&ri| v[ri as usize]).collect();
         let receiver_bound: Vec<f64> = scan.receiver_best.iter().map(Best::bound).collect();
         // One giver per task, scored through its prepared row (built only if needed).
-        let found: Vec<Vec<(f64, usize, usize, f64)>> = (0..self.givers.len())
-            .into_par_iter()
-            .map(|gi| {
-                let limit = scan.giver_best[gi].bound() - u[gi];
-                if token.is_cancelled() || self.room[gi] == 0 || limit.is_nan() || limit <= tolerance {
-                    return Vec::new();
-                }
+        // The violators of giver `gi`: among its known pairs, and, when `unknown`, among the
+        // pairs outside every list whose bound beats the duals, scored through its prepared row.
+        let of_giver = |gi: usize, unknown: bool| {
+            if token.is_cancelled() || self.room[gi] == 0 {
+                return Vec::new();
+            }
+            let mine = &known[gi];
+            let mut violating: Vec<(f64, usize, usize, f64)> = mine
+                .iter()
+                .filter(|&&(_, _, in_graph)| !in_graph)
+                .map(|&(ri, weight, _)| (weight - u[gi] - v[ri as usize], gi, ri as usize, weight))
+                .filter(|&(excess, ..)| excess > tolerance)
+                .collect();
+            let limit = scan.giver_best[gi].bound() - u[gi];
+            if unknown && !limit.is_nan() && limit > tolerance {
                 let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
                 let mut giver = None;
-                let mut violating = Vec::new();
                 for &ri in &order[..reach] {
                     let ri = ri as usize;
-                    if receiver_bound[ri] - u[gi] - v[ri] <= tolerance || arcs[gi].binary_search(&(ri as u32)).is_ok() {
+                    if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
+                        || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
+                    {
                         continue;
                     }
                     let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
@@ -378,13 +485,20 @@ impl Pairs<'_> {
                         violating.push((excess, gi, ri, weight));
                     }
                 }
-                // Any violator proves the duals wrong; the giver's most violating are kept, so
-                // the round's memory stays proportional to the people, not to the pairs.
-                violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-                violating.truncate(per_receiver);
-                violating
-            })
-            .collect();
+            }
+            // Any violator proves the duals wrong; the giver's most violating are kept, so
+            // the round's memory stays proportional to the people, not to the pairs.
+            violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+            violating.truncate(per_receiver);
+            violating
+        };
+        // Known pairs cost no scoring: while some violate, the duals are improved on them
+        // first, and the pairs outside every list are scored only against better duals.
+        let mut found: Vec<Vec<(f64, usize, usize, f64)>> =
+            (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, false)).collect();
+        if found.iter().all(Vec::is_empty) {
+            found = (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, true)).collect();
+        }
         token.check()?;
         // The most violating pairs of each receiver, then back in giver order.
         let mut all: Vec<(f64, usize, usize, f64)> = found.into_iter().flatten().collect();
@@ -416,5 +530,44 @@ impl Pairs<'_> {
                 (excess > tolerance && self.rule(gi, ri, &pair).is_none()).then_some((gi, ri, excess))
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Best;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Offered in any split and merged, a list keeps the best `limit` in rank order (ties
+        /// by partner), and its bound is the last score exactly when some offer was left out.
+        #[test]
+        fn best_keeps_the_top_limit_whatever_the_split(
+            scores in proptest::collection::vec(0u8..6, 0..60),
+            limit in 0usize..8,
+            split in 0usize..60,
+        ) {
+            let offers: Vec<(f64, u32)> = scores.iter().enumerate().map(|(i, &s)| (f64::from(s), i as u32)).collect();
+            let split = split.min(offers.len());
+            let list = |part: &[(f64, u32)]| {
+                let mut best = Best::new(limit);
+                for &(score, partner) in part {
+                    best.offer(score, partner);
+                }
+                best
+            };
+            let mut best = list(&offers[..split]);
+            best.absorb(list(&offers[split..]));
+            best.finish();
+            let mut expected = offers.clone();
+            expected.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            expected.truncate(limit);
+            prop_assert_eq!(best.items(), &expected[..]);
+            let bound = match limit.checked_sub(1) {
+                Some(last) if offers.len() > limit => expected[last].0,
+                _ => f64::NEG_INFINITY,
+            };
+            prop_assert_eq!(best.bound(), bound);
+        }
     }
 }

@@ -407,7 +407,7 @@ fn solve_read(
             (scan, solution, Vec::new(), scoring_seconds, clock.elapsed().as_secs_f64())
         }
         Solver::Sparse => {
-            let scan = pairs.scan()?;
+            let scan = pairs.scan_deep(DEPTH * pairs.k)?;
             let scoring_seconds = clock.elapsed().as_secs_f64();
             let clock = Instant::now();
             let (solution, arcs) = solve_on_candidates(&pairs, &scan, &options, &floors)?;
@@ -687,6 +687,11 @@ fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
     (indptr, arcs.iter().map(|a| a.1 as usize).collect(), arcs.iter().map(|a| a.2).collect())
 }
 
+/// How many times `candidates` of each participant's best pairs the sparse path keeps: the
+/// solver's arcs are the first `candidates` (givers: `k + min(capacity, k)`), the rest are
+/// priced from their known weights, and the lists' last scores bound every other pair.
+const DEPTH: usize = 4;
+
 /// An arc of the candidate graph: giver, receiver (positions in the sides) and score.
 pub(crate) type Arc = (u32, u32, f64);
 
@@ -699,20 +704,10 @@ fn solve_on_candidates(
     options: &SolveOptions,
     floors: &Floors,
 ) -> Result<(Assignment, Vec<Arc>), MatchError> {
-    let n_givers = pairs.givers.len();
+    let mut known = pairs.known(scan);
     let mut candidates: Vec<Arc> = Vec::new();
-    for (gi, best) in scan.giver_best.iter().enumerate() {
-        candidates.extend(best.items().iter().map(|&(score, ri)| (gi as u32, ri, score)));
-    }
-    for (ri, best) in scan.receiver_best.iter().enumerate() {
-        candidates.extend(best.items().iter().map(|&(score, gi)| (gi, ri as u32, score)));
-    }
-    candidates.sort_by_key(|a| (a.0, a.1));
-    candidates.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
-    // The open pairs in the problem, by giver: pricing skips them.
-    let mut by_giver: Vec<Vec<u32>> = vec![Vec::new(); n_givers];
-    for &(gi, ri, _) in &candidates {
-        by_giver[gi as usize].push(ri);
+    for (gi, list) in known.iter().enumerate() {
+        candidates.extend(list.iter().filter(|k| k.2).map(|&(ri, w, _)| (gi as u32, ri, w)));
     }
     let mut arcs = floors.arcs(&candidates);
     drop(candidates);
@@ -722,15 +717,17 @@ fn solve_on_candidates(
     loop {
         let solution = solver.solve()?;
         let u = floors.giver_duals(&solution.row_duals);
-        let found = pairs.price(scan, &u, &solution.col_duals, &by_giver, pairs.k)?;
+        let found = pairs.price(scan, &u, &solution.col_duals, &known, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
         }
-        for &(gi, ri, _) in &found {
-            let list = &mut by_giver[gi];
-            let at = list.partition_point(|&x| x < ri as u32);
-            list.insert(at, ri as u32);
+        for &(gi, ri, weight) in &found {
+            let list = &mut known[gi];
+            match list.binary_search_by_key(&(ri as u32), |k| k.0) {
+                Ok(at) => list[at].2 = true,
+                Err(at) => list.insert(at, (ri as u32, weight, true)),
+            }
         }
         let more = floors.more_arcs(&found);
         let rows: Vec<usize> = more.iter().map(|a| a.0 as usize).collect();
