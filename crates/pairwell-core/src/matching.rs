@@ -840,17 +840,14 @@ impl MatchResult {
         })
     }
 
-    /// What forcing the open pair `(gi, ri)` costs the optimum: from the dense problem when
-    /// there is one, else scoring the pairs the search reaches.
+    /// What forcing the open pair `(gi, ri)` costs the optimum: the search reads the weights of
+    /// the dense problem when there is one, else scores the pairs it reaches.
     fn regret(&self, view: &Pairs<'_>, gi: usize, ri: usize) -> Result<Option<f64>, Cancelled> {
-        // Forcing the pair forces it onto one of the rows that carry the giver's pairs.
-        let rows = self.floors.rows_of(gi);
-        if let Some(t) = self.tables.get() {
-            let problem = self.floors.extend(&t.problem);
-            let loss = |row| self.solution.forced_loss(problem.view(), &self.options, row, ri);
-            return Ok(rows.filter_map(loss).reduce(f64::min));
-        }
+        let tables = self.tables.get();
         let real = |gi: usize, ri: usize| {
+            if let Some(t) = tables {
+                return t.problem[[gi, ri]];
+            }
             let (pair, rule) = view.pair(gi, ri);
             if rule.is_none() {
                 pair.score + self.bonus.of(gi, ri)
@@ -860,8 +857,9 @@ impl MatchResult {
         };
         let cost = |row, col| self.floors.weight(row, col, real);
         let shape = (self.floors.n_rows(), self.floors.n_cols());
+        // Forcing the pair forces it onto one of the rows that carry the giver's pairs.
         let loss = |row| self.solution.forced_loss_with(shape, cost, &self.options, row, ri);
-        Ok(rows.filter_map(loss).reduce(f64::min))
+        Ok(self.floors.rows_of(gi).filter_map(loss).reduce(f64::min))
     }
 
     /// Proves `total` optimal: checks the solver's assignment of the non-pinned people against
