@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::ops::RangeInclusive;
+use std::ops::Range;
 
 use ndarray::{s, Array2};
 use serde::{Deserialize, Serialize};
@@ -193,13 +193,9 @@ impl Group {
     /// `s − slack` must be matched, member `i` reaches places `i − (s − slack) ..= i`. Any set
     /// of at most `slack` members then fits the places, taking them in order (each the next
     /// free place at or after its band's start), and no member needs more.
-    fn band(&self, i: usize) -> RangeInclusive<usize> {
+    fn band(&self, i: usize) -> Range<usize> {
         let (slack, needed) = (self.slack(), self.members.len().saturating_sub(self.slack()));
-        if slack == 0 {
-            #[allow(clippy::reversed_empty_ranges)]
-            return 1..=0;
-        }
-        i.saturating_sub(needed)..=i.min(slack - 1)
+        i.saturating_sub(needed)..(i + 1).min(slack)
     }
 }
 
