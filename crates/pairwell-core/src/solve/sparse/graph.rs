@@ -1,8 +1,9 @@
 //! The validated, canonical arc set of a sparse problem, in both orientations.
 //!
-//! Arcs are kept row-major, sorted by column within a row and without duplicates (a repeated
-//! `(row, col)` keeps its best cost), in the minimisation sense. The column-major view holds
-//! the arc ids, so both sides of the bipartite graph can be scanned.
+//! Arcs are kept row-major without duplicates (a repeated `(row, col)` keeps its best cost), in
+//! the minimisation sense. The column-major view holds the arc ids, so both sides of the
+//! bipartite graph can be scanned. A node lists its arcs by the other end, or, in a graph built
+//! *cheapest first*, by cost: what the searches of a problem with sign conditions prune on.
 
 use super::{Csr, SparseError};
 use crate::solve::SolveError;
@@ -25,6 +26,9 @@ pub(super) struct Graph {
     pub arc_row: Vec<u32>,
     /// Cost of each arc in the minimisation sense.
     pub cost: Vec<f64>,
+    /// Whether each node lists its arcs by cost (ties by the other end) rather than by the
+    /// other end.
+    pub cheapest_first: bool,
 }
 
 /// One arc on its way into a graph.
@@ -69,8 +73,14 @@ impl Graph {
     }
 
     /// The canonical graph of `arcs` in any order: sorted, and a repeated `(row, col)` keeps
-    /// its lowest cost (and carries flow if any copy did).
-    pub(super) fn build(n_rows: usize, n_cols: usize, mut arcs: Vec<Arc>) -> (Self, Vec<bool>, Vec<bool>) {
+    /// its lowest cost (and carries flow if any copy did). Also returns each arc's flow and
+    /// whether it is fresh.
+    pub(super) fn build(
+        n_rows: usize,
+        n_cols: usize,
+        mut arcs: Vec<Arc>,
+        cheapest_first: bool,
+    ) -> (Self, Vec<bool>, Vec<bool>) {
         arcs.sort_unstable_by(|a, b| (a.row, a.col).cmp(&(b.row, b.col)).then(a.cost.total_cmp(&b.cost)));
         arcs.dedup_by(|later, first| {
             let same = (later.row, later.col) == (first.row, first.col);
@@ -89,6 +99,9 @@ impl Graph {
         for i in 0..n_rows {
             row_ptr[i + 1] += row_ptr[i];
         }
+        for i in (0..n_rows).filter(|_| cheapest_first) {
+            arcs[row_ptr[i]..row_ptr[i + 1]].sort_unstable_by(|a, b| a.cost.total_cmp(&b.cost).then(a.col.cmp(&b.col)));
+        }
         for j in 0..n_cols {
             col_ptr[j + 1] += col_ptr[j];
         }
@@ -97,9 +110,15 @@ impl Graph {
         let mut col_arc = vec![0u32; m];
         for (id, a) in arcs.iter().enumerate() {
             let slot = &mut fill[a.col as usize];
-            col_nbr[*slot] = a.row;
             col_arc[*slot] = id as u32; // id < MAX_ID: inputs are checked, merges stay below rows × cols
             *slot += 1;
+        }
+        for j in (0..n_cols).filter(|_| cheapest_first) {
+            let column = &mut col_arc[col_ptr[j]..col_ptr[j + 1]];
+            column.sort_unstable_by(|&x, &y| arcs[x as usize].cost.total_cmp(&arcs[y as usize].cost).then(x.cmp(&y)));
+        }
+        for (row, &id) in col_nbr.iter_mut().zip(&col_arc) {
+            *row = arcs[id as usize].row;
         }
         let graph = Self {
             n: [n_rows, n_cols],
@@ -108,6 +127,7 @@ impl Graph {
             col_arc,
             arc_row: arcs.iter().map(|a| a.row).collect(),
             cost: arcs.iter().map(|a| a.cost).collect(),
+            cheapest_first,
         };
         (graph, arcs.iter().map(|a| a.flow).collect(), arcs.iter().map(|a| a.fresh).collect())
     }
@@ -150,9 +170,13 @@ impl Graph {
 
     /// The arc `(row, col)`, if listed.
     pub(super) fn find(&self, row: usize, col: usize) -> Option<usize> {
-        let (start, end) = (self.ptr[0][row], self.ptr[0][row + 1]);
         let col = u32::try_from(col).ok()?;
-        self.nbr[0][start..end].binary_search(&col).ok().map(|k| start + k)
+        let (start, end) = (self.ptr[0][row], self.ptr[0][row + 1]);
+        if self.cheapest_first {
+            (start..end).find(|&k| self.nbr[0][k] == col)
+        } else {
+            self.nbr[0][start..end].binary_search(&col).ok().map(|k| start + k)
+        }
     }
 
     /// Rejects finite costs spread too wide for path lengths to stay finite (as the dense solver).

@@ -147,18 +147,18 @@ impl SparseSolver {
     /// wrong sign, costs too wide for `f64` or a `capacities` of the wrong length.
     pub fn new(csr: &Csr<'_>, options: &SolveOptions) -> Result<Self, SparseError> {
         let (n_rows, arcs) = Graph::arcs_of(csr, options.maximize)?;
-        let (graph, _, _) = Graph::build(n_rows, csr.n_cols, arcs);
-        graph.check_range()?;
-        let caps = match &options.capacities {
-            Some(caps) if caps.len() != n_rows => {
-                return Err(SolveError::CapacityLength { got: caps.len(), rows: n_rows }.into())
-            }
+        let caps: Result<Vec<usize>, SolveError> = match &options.capacities {
+            Some(caps) if caps.len() != n_rows => Err(SolveError::CapacityLength { got: caps.len(), rows: n_rows }),
             // A row never takes more than every column; one spare unit keeps it below capacity.
-            Some(caps) => caps.iter().map(|&c| c.min(csr.n_cols.saturating_add(1))).collect(),
-            None => vec![1; n_rows],
+            Some(caps) => Ok(caps.iter().map(|&c| c.min(csr.n_cols.saturating_add(1))).collect()),
+            None => Ok(vec![1; n_rows]),
         };
-        let total = caps.iter().fold(0usize, |s: usize, &c| s.saturating_add(c));
+        let total = caps.as_ref().map_or(0, |caps| caps.iter().fold(0usize, |s: usize, &c| s.saturating_add(c)));
         let perfect = !options.allow_unmatched && total == csr.n_cols;
+        // Only potentials with sign conditions let the searches prune on arcs listed by cost.
+        let (graph, _, _) = Graph::build(n_rows, csr.n_cols, arcs, !perfect);
+        graph.check_range()?;
+        let caps = caps?;
         let side = if options.allow_unmatched {
             // Fewer units to place: each row places at most its degree.
             let row_units = (0..n_rows).fold(0usize, |s, i| s.saturating_add(caps[i].min(graph.degree(0, i))));
@@ -202,7 +202,7 @@ impl SparseSolver {
         for y in (0..g.n[b]).filter(|_| !self.perfect) {
             while st.load[b][y] < st.cap[b][y] && st.pot[b][y] != 0.0 {
                 checkpoint().map_err(SolveError::from)?;
-                if search::search(g, st, &mut self.scratch, b, y, true) != Outcome::Placed {
+                if search::search(g, st, &mut self.scratch, b, y, true, self.allow_unmatched) != Outcome::Placed {
                     break;
                 }
             }
@@ -227,7 +227,8 @@ impl SparseSolver {
                 // A node left half placed (cancelled or stuck) is undone and waits again.
                 let stop = match checkpoint() {
                     Err(cancelled) => Some(SolveError::from(cancelled).into()),
-                    Ok(()) => match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched) {
+                    Ok(()) => match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched, !self.perfect)
+                    {
                         Outcome::Placed => None,
                         Outcome::Stayed => break,
                         Outcome::Stuck => Some(infeasible(a, x)),
@@ -279,7 +280,7 @@ impl SparseSolver {
         }
         let mut arcs: Vec<Arc> = self.graph.arcs(&self.state.flow).collect();
         arcs.extend(fresh);
-        let (graph, flow, fresh) = Graph::build(n_rows, n_cols, arcs);
+        let (graph, flow, fresh) = Graph::build(n_rows, n_cols, arcs, self.graph.cheapest_first);
         graph.check_range()?;
         self.scratch = Scratch::new(&graph);
         self.state.flow = flow;
@@ -302,9 +303,13 @@ impl SparseSolver {
     fn assignment(&self) -> Assignment {
         let g = &self.graph;
         let sign = if self.maximize { -1.0 } else { 1.0 };
+        // Pairs by row, then column (a row lists its arcs by cost).
+        let mut pairs: Vec<(usize, usize)> =
+            (0..g.cost.len()).filter(|&k| self.state.flow[k]).map(|arc| (g.end(0, arc), arc)).collect();
+        pairs.sort_unstable_by_key(|&(row, arc)| (row, g.end(1, arc)));
         let (mut rows, mut cols, mut objective) = (Vec::new(), Vec::new(), 0.0);
-        for arc in (0..g.cost.len()).filter(|&k| self.state.flow[k]) {
-            rows.push(g.end(0, arc));
+        for (row, arc) in pairs {
+            rows.push(row);
             cols.push(g.end(1, arc));
             objective += sign * g.cost[arc];
         }
@@ -337,7 +342,7 @@ pub fn solve_sparse(csr: &Csr<'_>, options: &SolveOptions) -> Result<Assignment,
 pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> Result<(), CertificateError> {
     use CertificateError as E;
     let (n_rows, arcs) = Graph::arcs_of(csr, options.maximize).map_err(|e| E::Malformed(e.to_string()))?;
-    let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs);
+    let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs, false);
     let n_cols = csr.n_cols;
     super::certificate::check_shapes(a, n_rows, n_cols, options)?;
     let caps: Vec<usize> = match &options.capacities {

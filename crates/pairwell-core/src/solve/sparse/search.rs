@@ -8,6 +8,11 @@
 //! `a0` where it is (cost `-pot[a0]`) or by letting a reached node `x` of side `a` drop the
 //! pair it was reached through (cost `dist[x] - pot[x]`). Potentials then move by the usual
 //! `dist* - dist` on every settled node, which keeps all of the above.
+//!
+//! When the other side is *signed* (its nodes may stay below capacity, so their potentials are
+//! `<= 0`), an arc reduces to at least `cost - pot[x]`. A settled node reads its arcs cheapest
+//! first and stops at the first one that cannot beat the best end found so far: on the engine's
+//! long candidate lists most arcs of a node are never read.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -30,6 +35,8 @@ pub(super) struct State {
     pub pot: [Vec<f64>; 2],
     /// The pair arc of each node of capacity 1 (`NONE` when unmatched).
     pub mate: [Vec<u32>; 2],
+    /// The pair arcs of each node of a larger capacity (empty for the others).
+    pub held: [Vec<Vec<u32>>; 2],
     /// Nodes that sit out the searches (rows or columns waiting for their own search).
     pub excluded: [Vec<bool>; 2],
 }
@@ -43,6 +50,7 @@ impl State {
             cap: [row_caps, vec![1; n_cols]],
             pot: [vec![0.0; n_rows], vec![0.0; n_cols]],
             mate: [vec![NONE; n_rows], vec![NONE; n_cols]],
+            held: [vec![Vec::new(); n_rows], vec![Vec::new(); n_cols]],
             excluded: [vec![false; n_rows], vec![false; n_cols]],
         }
     }
@@ -51,6 +59,7 @@ impl State {
     pub(super) fn remate(&mut self, g: &Graph) {
         for side in 0..2 {
             self.mate[side].fill(NONE);
+            self.held[side].iter_mut().for_each(Vec::clear);
         }
         for arc in 0..self.flow.len() {
             if self.flow[arc] {
@@ -67,6 +76,10 @@ impl State {
             let node = g.end(side, arc);
             if self.cap[side][node] == 1 {
                 self.mate[side][node] = if on { arc as u32 } else { NONE };
+            } else if on {
+                self.held[side][node].push(arc as u32);
+            } else {
+                self.held[side][node].retain(|&held| held as usize != arc);
             }
         }
     }
@@ -151,8 +164,17 @@ fn code(side: usize, x: usize) -> u64 {
 }
 
 /// One search from `a0` on side `a` and the flip of the path it finds.
-pub(super) fn search(g: &Graph, st: &mut State, sc: &mut Scratch, a: usize, a0: usize, bounded: bool) -> Outcome {
+pub(super) fn search(
+    g: &Graph,
+    st: &mut State,
+    sc: &mut Scratch,
+    a: usize,
+    a0: usize,
+    bounded: bool,
+    signed: bool,
+) -> Outcome {
     let b = 1 - a;
+    let prune = signed && g.cheapest_first;
     let ep = sc.next_epoch();
     sc.heap.clear();
     sc.settled.clear();
@@ -178,11 +200,17 @@ pub(super) fn search(g: &Graph, st: &mut State, sc: &mut Scratch, a: usize, a0: 
             let single = st.cap[a][x] == 1;
             let mate = st.mate[a][x] as usize;
             for k in g.ptr[a][x]..g.ptr[a][x + 1] {
+                let arc = g.arc_id(a, k);
+                // With the other side's potentials at most 0, no arc reduces below `cost - ux`,
+                // and x lists its arcs cheapest first (its pairs, at `cost - ux <= 0`, come
+                // before any that could stop it here).
+                if prune && g.cost[arc] - ux >= best_key - d {
+                    break;
+                }
                 let y = g.nbr[a][k] as usize;
                 if st.excluded[b][y] {
                     continue;
                 }
-                let arc = g.arc_id(a, k);
                 if if single { arc == mate } else { st.flow[arc] } {
                     // A pair of x: its column has no other way in or out, and shares x's
                     // distance, which keeps the pair tight after the update.
@@ -233,11 +261,8 @@ pub(super) fn search(g: &Graph, st: &mut State, sc: &mut Scratch, a: usize, a0: 
                     reach(arc as usize, sc);
                 }
             } else {
-                for k in g.ptr[b][x]..g.ptr[b][x + 1] {
-                    let arc = g.arc_id(b, k);
-                    if st.flow[arc] {
-                        reach(arc, sc);
-                    }
+                for &arc in &st.held[b][x] {
+                    reach(arc as usize, sc);
                 }
             }
         }
