@@ -16,7 +16,9 @@
 //! in neither list, so it scores at most `min(kth[g], kth[r])`, the last score of each list when
 //! the person has more open pairs than it holds: [`Pairs::price`] then scores only the pairs
 //! with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
-//! engine adds them and resumes the solve. When none is left, the duals are feasible for every
+//! engine adds them and resumes the solve. After the first round that scores, every pair still
+//! outside the lists weighs at most that round's duals, so later rounds score a pair only
+//! where the giver's and the receiver's duals have fallen since, by more than nothing together. When none is left, the duals are feasible for every
 //! pair: the matching is the optimum of the whole problem, certified by the same conditions as
 //! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
 //!
@@ -198,6 +200,12 @@ pub(crate) struct Pairs<'a> {
 
 /// A pair of giver's whose weight is known: receiver, weight, whether the solver's graph has it.
 pub(crate) type Known = (u32, f64, bool);
+
+/// Duals of a pricing round: givers `u`, receivers `v`.
+pub(crate) struct Duals {
+    pub u: Vec<f64>,
+    pub v: Vec<f64>,
+}
 
 /// What [`Pairs::scan`] keeps of every pair.
 pub(crate) struct Scan {
@@ -436,16 +444,28 @@ impl Pairs<'_> {
     /// `known[gi]` holds giver `gi`'s pairs whose weight is known (see [`Pairs::known`]): those
     /// outside the graph are checked from their weight, and only the pairs outside every list
     /// whose bound beats the duals are scored.
+    ///
+    /// Every violating pair that was scored but not returned is added to `known` (outside the
+    /// graph). The first round that scores leaves its duals in `scored`: from then on every
+    /// pair outside `known` weighs at most those duals (plus the tolerance), so a later round
+    /// scores a pair only where the duals have fallen since, and a giver only where some have.
     pub fn price(
         &self,
         scan: &Scan,
         u: &[f64],
         v: &[f64],
-        known: &[Vec<Known>],
+        known: &mut [Vec<Known>],
+        scored: &mut Option<Duals>,
         per_receiver: usize,
     ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
         let token = Token::current();
         let tolerance = self.bonus.tolerance();
+        // How far each receiver's dual fell since the duals that bound every unlisted pair.
+        let fell: Option<(Vec<f64>, f64)> = scored.as_ref().map(|then| {
+            let fell: Vec<f64> = then.v.iter().zip(v).map(|(was, now)| was - now).collect();
+            let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (fell, most)
+        });
         // Receivers by potential: a giver only needs those below its own bound.
         let mut order: Vec<u32> =
             (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
@@ -467,12 +487,20 @@ impl Pairs<'_> {
                 .filter(|&(excess, ..)| excess > tolerance)
                 .collect();
             let limit = scan.giver_best[gi].bound() - u[gi];
-            if unknown && !limit.is_nan() && limit > tolerance {
+            // Since the bounding duals, this giver's fell by `drop`: a receiver's pairs can
+            // beat the duals only where the two falls add up to more than 0.
+            let drop = scored.as_ref().map(|then| then.u[gi] - u[gi]);
+            let reachable = match (&fell, drop) {
+                (Some((_, most)), Some(drop)) => drop + most > 0.0,
+                _ => true,
+            };
+            if unknown && reachable && !limit.is_nan() && limit > tolerance {
                 let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
                 let mut giver = None;
                 for &ri in &order[..reach] {
                     let ri = ri as usize;
                     if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
+                        || matches!((&fell, drop), (Some((fell, _)), Some(drop)) if drop + fell[ri] <= 0.0)
                         || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
                     {
                         continue;
@@ -486,29 +514,45 @@ impl Pairs<'_> {
                     }
                 }
             }
-            // Any violator proves the duals wrong; the giver's most violating are kept, so
-            // the round's memory stays proportional to the people, not to the pairs.
             violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-            violating.truncate(per_receiver);
             violating
         };
         // Known pairs cost no scoring: while some violate, the duals are improved on them
         // first, and the pairs outside every list are scored only against better duals.
         let mut found: Vec<Vec<(f64, usize, usize, f64)>> =
             (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, false)).collect();
-        if found.iter().all(Vec::is_empty) {
+        let unknown = found.iter().all(Vec::is_empty);
+        if unknown {
             found = (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, true)).collect();
+            if scored.is_none() && !token.is_cancelled() {
+                *scored = Some(Duals { u: u.to_vec(), v: v.to_vec() });
+            }
         }
         token.check()?;
-        // The most violating pairs of each receiver, then back in giver order.
+        // Any violator proves the duals wrong; the most violating of each giver and of each
+        // receiver are returned, so a round's memory stays proportional to the people. Scored
+        // violators left out become known pairs, so that every pair outside the lists weighs
+        // at most the duals the first scoring round left.
+        let mut left_out = Vec::new();
+        for violating in &mut found {
+            left_out.extend(violating.drain(per_receiver.min(violating.len())..));
+        }
         let mut all: Vec<(f64, usize, usize, f64)> = found.into_iter().flatten().collect();
         all.sort_by(|a, b| a.2.cmp(&b.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
         let mut kept = Vec::with_capacity(all.len());
         let mut run = (usize::MAX, 0);
-        for (_, gi, ri, score) in all {
+        for violator @ (_, gi, ri, weight) in all {
             run = if run.0 == ri { (ri, run.1 + 1) } else { (ri, 1) };
             if run.1 <= per_receiver {
-                kept.push((gi, ri, score));
+                kept.push((gi, ri, weight));
+            } else {
+                left_out.push(violator);
+            }
+        }
+        for (_, gi, ri, weight) in left_out.into_iter().filter(|_| unknown) {
+            let list = &mut known[gi];
+            if let Err(at) = list.binary_search_by_key(&(ri as u32), |k| k.0) {
+                list.insert(at, (ri as u32, weight, false));
             }
         }
         kept.sort_by_key(|&(gi, ri, _)| (gi, ri));

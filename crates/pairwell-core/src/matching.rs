@@ -714,10 +714,11 @@ fn solve_on_candidates(
     let (indptr, indices, costs) = csr_of(&arcs, floors.n_rows());
     let csr = Csr { n_cols: floors.n_cols(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
+    let mut scored = None;
     loop {
         let solution = solver.solve()?;
         let u = floors.giver_duals(&solution.row_duals);
-        let found = pairs.price(scan, &u, &solution.col_duals, &known, pairs.k)?;
+        let found = pairs.price(scan, &u, &solution.col_duals, &mut known, &mut scored, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
