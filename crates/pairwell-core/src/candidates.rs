@@ -201,11 +201,23 @@ pub(crate) struct Pairs<'a> {
 /// A pair of giver's whose weight is known: receiver, weight, whether the solver's graph has it.
 pub(crate) type Known = (u32, f64, bool);
 
-/// Duals of a pricing round: givers `u`, receivers `v`.
-pub(crate) struct Duals {
-    pub u: Vec<f64>,
-    pub v: Vec<f64>,
+/// What the pricing rounds that score have proved: every open pair of a giver with a bound
+/// that is outside its known pairs weighs at most that giver's dual plus the receiver's dual of
+/// one earlier round (plus the tolerance).
+#[derive(Default)]
+pub(crate) struct Bounds {
+    /// The receivers' duals of each round that set a bound.
+    rounds: Vec<Vec<f64>>,
+    /// Each giver's bound: the round and the giver's own dual then.
+    givers: Vec<Option<(usize, f64)>>,
 }
+
+/// A pair that beats the duals: excess, giver, receiver, weight.
+type Violator = (f64, usize, usize, f64);
+
+/// How many scored violators of a giver beyond those returned a round keeps as known pairs, so
+/// that the giver's bound holds; a giver with more gets no bound from that round.
+const LEFT_OUT: usize = 64;
 
 /// What [`Pairs::scan`] keeps of every pair.
 pub(crate) struct Scan {
@@ -445,27 +457,33 @@ impl Pairs<'_> {
     /// outside the graph are checked from their weight, and only the pairs outside every list
     /// whose bound beats the duals are scored.
     ///
-    /// Every violating pair that was scored but not returned is added to `known` (outside the
-    /// graph). The first round that scores leaves its duals in `scored`: from then on every
-    /// pair outside `known` weighs at most those duals (plus the tolerance), so a later round
-    /// scores a pair only where the duals have fallen since, and a giver only where some have.
+    /// A round that scores leaves `bounds`: for each giver it scored in full with few enough
+    /// violators, the scored violators not returned become known pairs, and every pair of the
+    /// giver still outside `known` weighs at most this round's duals. A later round then scores
+    /// a pair of that giver only where its dual and the receiver's have fallen since, by more
+    /// than nothing together, and skips the giver when no receiver's fell far enough.
     pub fn price(
         &self,
         scan: &Scan,
         u: &[f64],
         v: &[f64],
         known: &mut [Vec<Known>],
-        scored: &mut Option<Duals>,
+        bounds: &mut Bounds,
         per_receiver: usize,
     ) -> Result<Vec<(usize, usize, f64)>, Cancelled> {
         let token = Token::current();
         let tolerance = self.bonus.tolerance();
-        // How far each receiver's dual fell since the duals that bound every unlisted pair.
-        let fell: Option<(Vec<f64>, f64)> = scored.as_ref().map(|then| {
-            let fell: Vec<f64> = then.v.iter().zip(v).map(|(was, now)| was - now).collect();
-            let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            (fell, most)
-        });
+        bounds.givers.resize(self.givers.len(), None);
+        // How far each receiver's dual fell since each bounding round, and the most.
+        let fell: Vec<(Vec<f64>, f64)> = bounds
+            .rounds
+            .iter()
+            .map(|then| {
+                let fell: Vec<f64> = then.iter().zip(v).map(|(was, now)| was - now).collect();
+                let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (fell, most)
+            })
+            .collect();
         // Receivers by potential: a giver only needs those below its own bound.
         let mut order: Vec<u32> =
             (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
@@ -477,30 +495,27 @@ impl Pairs<'_> {
         // pairs outside every list whose bound beats the duals, scored through its prepared row.
         let of_giver = |gi: usize, unknown: bool| {
             if token.is_cancelled() || self.room[gi] == 0 {
-                return Vec::new();
+                return (Vec::new(), false);
             }
             let mine = &known[gi];
-            let mut violating: Vec<(f64, usize, usize, f64)> = mine
+            let mut violating: Vec<Violator> = mine
                 .iter()
                 .filter(|&&(_, _, in_graph)| !in_graph)
                 .map(|&(ri, weight, _)| (weight - u[gi] - v[ri as usize], gi, ri as usize, weight))
                 .filter(|&(excess, ..)| excess > tolerance)
                 .collect();
             let limit = scan.giver_best[gi].bound() - u[gi];
-            // Since the bounding duals, this giver's fell by `drop`: a receiver's pairs can
-            // beat the duals only where the two falls add up to more than 0.
-            let drop = scored.as_ref().map(|then| then.u[gi] - u[gi]);
-            let reachable = match (&fell, drop) {
-                (Some((_, most)), Some(drop)) => drop + most > 0.0,
-                _ => true,
-            };
+            // Since its bounding round, this giver's dual fell by `drop`: a pair outside its
+            // known ones can beat the duals only where the two falls add up to more than 0.
+            let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
+            let reachable = bound.is_none_or(|((_, most), drop)| drop + most > 0.0);
             if unknown && reachable && !limit.is_nan() && limit > tolerance {
                 let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
                 let mut giver = None;
                 for &ri in &order[..reach] {
                     let ri = ri as usize;
                     if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
-                        || matches!((&fell, drop), (Some((fell, _)), Some(drop)) if drop + fell[ri] <= 0.0)
+                        || bound.is_some_and(|((fell, _), drop)| drop + fell[ri] <= 0.0)
                         || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
                     {
                         continue;
@@ -515,29 +530,28 @@ impl Pairs<'_> {
                 }
             }
             violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-            violating
+            // Whether this round may bound the giver: scored in full, every violator kept.
+            let bounding = unknown && bound.is_none() && violating.len() <= per_receiver + LEFT_OUT;
+            violating.truncate(per_receiver + LEFT_OUT);
+            (violating, bounding)
         };
         // Known pairs cost no scoring: while some violate, the duals are improved on them
         // first, and the pairs outside every list are scored only against better duals.
-        let mut found: Vec<Vec<(f64, usize, usize, f64)>> =
+        let mut found: Vec<(Vec<Violator>, bool)> =
             (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, false)).collect();
-        let unknown = found.iter().all(Vec::is_empty);
+        let unknown = found.iter().all(|(violating, _)| violating.is_empty());
         if unknown {
             found = (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, true)).collect();
-            if scored.is_none() && !token.is_cancelled() {
-                *scored = Some(Duals { u: u.to_vec(), v: v.to_vec() });
-            }
         }
         token.check()?;
         // Any violator proves the duals wrong; the most violating of each giver and of each
-        // receiver are returned, so a round's memory stays proportional to the people. Scored
-        // violators left out become known pairs, so that every pair outside the lists weighs
-        // at most the duals the first scoring round left.
+        // receiver are returned, so a round's memory stays proportional to the people.
+        let bounding: Vec<bool> = found.iter().map(|&(_, bounding)| bounding).collect();
         let mut left_out = Vec::new();
-        for violating in &mut found {
+        for (violating, _) in &mut found {
             left_out.extend(violating.drain(per_receiver.min(violating.len())..));
         }
-        let mut all: Vec<(f64, usize, usize, f64)> = found.into_iter().flatten().collect();
+        let mut all: Vec<Violator> = found.into_iter().flat_map(|(violating, _)| violating).collect();
         all.sort_by(|a, b| a.2.cmp(&b.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
         let mut kept = Vec::with_capacity(all.len());
         let mut run = (usize::MAX, 0);
@@ -549,11 +563,19 @@ impl Pairs<'_> {
                 left_out.push(violator);
             }
         }
-        for (_, gi, ri, weight) in left_out.into_iter().filter(|_| unknown) {
+        // A giver this round bounds keeps its violators left out as known pairs.
+        for (_, gi, ri, weight) in left_out.into_iter().filter(|&(_, gi, ..)| bounding[gi]) {
             let list = &mut known[gi];
             if let Err(at) = list.binary_search_by_key(&(ri as u32), |k| k.0) {
                 list.insert(at, (ri as u32, weight, false));
             }
+        }
+        if bounding.contains(&true) {
+            let round = bounds.rounds.len();
+            for (gi, _) in bounding.iter().enumerate().filter(|(_, &b)| b) {
+                bounds.givers[gi] = Some((round, u[gi]));
+            }
+            bounds.rounds.push(v.to_vec());
         }
         kept.sort_by_key(|&(gi, ri, _)| (gi, ri));
         Ok(kept)

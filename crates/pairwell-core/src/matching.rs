@@ -14,7 +14,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::cancel::Cancelled;
-use crate::candidates::{Bonus, Counts, Pairs, Scan, Tables, OPEN};
+use crate::candidates::{Bonus, Bounds, Counts, Pairs, Scan, Tables, OPEN};
 use crate::cohort::{Cohort, CohortError, Person};
 use crate::criteria::check_columns;
 use crate::floors::{self, FloorError, FloorGroups, Floors, Groups, Standing};
@@ -714,11 +714,11 @@ fn solve_on_candidates(
     let (indptr, indices, costs) = csr_of(&arcs, floors.n_rows());
     let csr = Csr { n_cols: floors.n_cols(), indptr: &indptr, indices: &indices, costs: &costs };
     let mut solver = SparseSolver::new(&csr, options)?;
-    let mut scored = None;
+    let mut bounds = Bounds::default();
     loop {
         let solution = solver.solve()?;
         let u = floors.giver_duals(&solution.row_duals);
-        let found = pairs.price(scan, &u, &solution.col_duals, &mut known, &mut scored, pairs.k)?;
+        let found = pairs.price(scan, &u, &solution.col_duals, &mut known, &mut bounds, pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
