@@ -16,9 +16,9 @@
 //! in neither list, so it scores at most `min(kth[g], kth[r])`, the last score of each list when
 //! the person has more open pairs than it holds: [`Pairs::price`] then scores only the pairs
 //! with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
-//! engine adds them and resumes the solve. After the first round that scores, every pair still
-//! outside the lists weighs at most that round's duals, so later rounds score a pair only
-//! where the giver's and the receiver's duals have fallen since, by more than nothing together. When none is left, the duals are feasible for every
+//! engine adds them and resumes the solve. A round that scores leaves most givers a bound (see
+//! [`Bounds`]), so later rounds score a pair only where the giver's and the receiver's duals
+//! have fallen since. When none is left, the duals are feasible for every
 //! pair: the matching is the optimum of the whole problem, certified by the same conditions as
 //! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
 //!
@@ -474,84 +474,36 @@ impl Pairs<'_> {
         let token = Token::current();
         let tolerance = self.bonus.tolerance();
         bounds.givers.resize(self.givers.len(), None);
-        // How far each receiver's dual fell since each bounding round, and the most.
-        let fell: Vec<(Vec<f64>, f64)> = bounds
-            .rounds
-            .iter()
-            .map(|then| {
-                let fell: Vec<f64> = then.iter().zip(v).map(|(was, now)| was - now).collect();
-                let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                (fell, most)
-            })
-            .collect();
-        // Receivers by potential: a giver only needs those below its own bound.
-        let mut order: Vec<u32> =
-            (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
-        order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
-        let sorted_v: Vec<f64> = order.iter().map(|&ri| v[ri as usize]).collect();
-        let receiver_bound: Vec<f64> = scan.receiver_best.iter().map(Best::bound).collect();
-        // One giver per task, scored through its prepared row (built only if needed).
-        // The violators of giver `gi`: among its known pairs, and, when `unknown`, among the
-        // pairs outside every list whose bound beats the duals, scored through its prepared row.
-        let of_giver = |gi: usize, unknown: bool| {
+        // Known pairs cost no scoring: while some violate, the duals are improved on them
+        // first, and the pairs outside every list are scored only against better duals.
+        let known_violators = |gi: usize| {
             if token.is_cancelled() || self.room[gi] == 0 {
-                return (Vec::new(), false);
+                return Vec::new();
             }
-            let mine = &known[gi];
-            let mut violating: Vec<Violator> = mine
+            let mut violating: Vec<Violator> = known[gi]
                 .iter()
                 .filter(|&&(_, _, in_graph)| !in_graph)
                 .map(|&(ri, weight, _)| (weight - u[gi] - v[ri as usize], gi, ri as usize, weight))
                 .filter(|&(excess, ..)| excess > tolerance)
                 .collect();
-            let limit = scan.giver_best[gi].bound() - u[gi];
-            // Since its bounding round, this giver's dual fell by `drop`: a pair outside its
-            // known ones can beat the duals only where the two falls add up to more than 0.
-            let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
-            let reachable = bound.is_none_or(|((_, most), drop)| drop + most > 0.0);
-            if unknown && reachable && !limit.is_nan() && limit > tolerance {
-                let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
-                let mut giver = None;
-                for &ri in &order[..reach] {
-                    let ri = ri as usize;
-                    if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
-                        || bound.is_some_and(|((fell, _), drop)| drop + fell[ri] <= 0.0)
-                        || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
-                    {
-                        continue;
-                    }
-                    let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
-                    let pair = row.pair(self.receivers[ri]);
-                    let weight = pair.score + self.bonus.of(gi, ri);
-                    let excess = weight - u[gi] - v[ri];
-                    if excess > tolerance && self.rule(gi, ri, &pair).is_none() {
-                        violating.push((excess, gi, ri, weight));
-                    }
-                }
-            }
             violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-            // Whether this round may bound the giver: scored in full, every violator kept.
-            let bounding = unknown && bound.is_none() && violating.len() <= per_receiver + LEFT_OUT;
-            violating.truncate(per_receiver + LEFT_OUT);
-            (violating, bounding)
+            violating
         };
-        // Known pairs cost no scoring: while some violate, the duals are improved on them
-        // first, and the pairs outside every list are scored only against better duals.
-        let mut found: Vec<(Vec<Violator>, bool)> =
-            (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, false)).collect();
-        let unknown = found.iter().all(|(violating, _)| violating.is_empty());
+        let mut found: Vec<Vec<Violator>> = (0..self.givers.len()).into_par_iter().map(known_violators).collect();
+        // Whether this round bounds each giver (see `Bounds`).
+        let mut bounding = vec![false; self.givers.len()];
+        let unknown = found.iter().all(Vec::is_empty);
         if unknown {
-            found = (0..self.givers.len()).into_par_iter().map(|gi| of_giver(gi, true)).collect();
+            (found, bounding) = self.scored_violators(scan, u, v, known, bounds, per_receiver).into_iter().unzip();
         }
         token.check()?;
         // Any violator proves the duals wrong; the most violating of each giver and of each
         // receiver are returned, so a round's memory stays proportional to the people.
-        let bounding: Vec<bool> = found.iter().map(|&(_, bounding)| bounding).collect();
         let mut left_out = Vec::new();
-        for (violating, _) in &mut found {
+        for violating in &mut found {
             left_out.extend(violating.drain(per_receiver.min(violating.len())..));
         }
-        let mut all: Vec<Violator> = found.into_iter().flat_map(|(violating, _)| violating).collect();
+        let mut all: Vec<Violator> = found.into_iter().flatten().collect();
         all.sort_by(|a, b| a.2.cmp(&b.2).then(b.0.total_cmp(&a.0)).then(a.1.cmp(&b.1)));
         let mut kept = Vec::with_capacity(all.len());
         let mut run = (usize::MAX, 0);
@@ -579,6 +531,79 @@ impl Pairs<'_> {
         }
         kept.sort_by_key(|&(gi, ri, _)| (gi, ri));
         Ok(kept)
+    }
+
+    /// Each giver's violators among the open pairs outside every list, most violating first
+    /// (at most `per_receiver + LEFT_OUT`), and whether this round may bound the giver: scored
+    /// in full, no violator cut. Scores only the pairs whose lists' bounds beat the duals and,
+    /// for a giver with a bound, whose duals fell since (see [`Bounds`]).
+    fn scored_violators(
+        &self,
+        scan: &Scan,
+        u: &[f64],
+        v: &[f64],
+        known: &[Vec<Known>],
+        bounds: &Bounds,
+        per_receiver: usize,
+    ) -> Vec<(Vec<Violator>, bool)> {
+        let token = Token::current();
+        let tolerance = self.bonus.tolerance();
+        // How far each receiver's dual fell since each bounding round, and the most.
+        let fell: Vec<(Vec<f64>, f64)> = bounds
+            .rounds
+            .iter()
+            .map(|then| {
+                let fell: Vec<f64> = then.iter().zip(v).map(|(was, now)| was - now).collect();
+                let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                (fell, most)
+            })
+            .collect();
+        // Receivers by potential: a giver only needs those below its own bound.
+        let mut order: Vec<u32> =
+            (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
+        order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
+        let sorted_v: Vec<f64> = order.iter().map(|&ri| v[ri as usize]).collect();
+        let receiver_bound: Vec<f64> = scan.receiver_best.iter().map(Best::bound).collect();
+        // One giver per task, scored through its prepared row (built only if needed).
+        (0..self.givers.len())
+            .into_par_iter()
+            .map(|gi| {
+                if token.is_cancelled() || self.room[gi] == 0 {
+                    return (Vec::new(), false);
+                }
+                let mine = &known[gi];
+                let mut violating: Vec<Violator> = Vec::new();
+                let limit = scan.giver_best[gi].bound() - u[gi];
+                // Since its bounding round, this giver's dual fell by `drop`: a pair outside its
+                // known ones can beat the duals only where the two falls add up to more than 0.
+                let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
+                let reachable = bound.is_none_or(|((_, most), drop)| drop + most > 0.0);
+                if reachable && !limit.is_nan() && limit > tolerance {
+                    let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
+                    let mut giver = None;
+                    for &ri in &order[..reach] {
+                        let ri = ri as usize;
+                        if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
+                            || bound.is_some_and(|((fell, _), drop)| drop + fell[ri] <= 0.0)
+                            || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
+                        {
+                            continue;
+                        }
+                        let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
+                        let pair = row.pair(self.receivers[ri]);
+                        let weight = pair.score + self.bonus.of(gi, ri);
+                        let excess = weight - u[gi] - v[ri];
+                        if excess > tolerance && self.rule(gi, ri, &pair).is_none() {
+                            violating.push((excess, gi, ri, weight));
+                        }
+                    }
+                }
+                violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+                let bounding = bound.is_none() && violating.len() <= per_receiver + LEFT_OUT;
+                violating.truncate(per_receiver + LEFT_OUT);
+                (violating, bounding)
+            })
+            .collect()
     }
 
     /// The first open pair, if any, whose weight exceeds `u[g] + v[r]` by more than the
