@@ -5,6 +5,8 @@
 //! bipartite graph can be scanned. A node lists its arcs by the other end, or, in a graph built
 //! *cheapest first*, by cost: what the searches of a problem with sign conditions prune on.
 
+use rayon::prelude::*;
+
 use super::{Csr, SparseError};
 use crate::solve::SolveError;
 
@@ -26,7 +28,13 @@ pub(super) struct Graph {
     pub arc_row: Vec<u32>,
     /// Cost of each arc in the minimisation sense.
     pub cost: Vec<f64>,
-    /// Whether each node lists its arcs by cost (ties by the other end) rather than by the
+    /// Cost of each entry of the column-major view: a column's searches read its arcs' costs
+    /// in order rather than scattered over `cost`.
+    pub col_cost: Vec<f64>,
+    /// In a graph built by reduced cost, each entry's cost less the potential its other end
+    /// had then, per side: what its node lists it by (empty otherwise).
+    pub key: [Vec<f64>; 2],
+    /// Whether each node lists its arcs by `key` (ties by the other end) rather than by the
     /// other end.
     pub cheapest_first: bool,
 }
@@ -74,33 +82,67 @@ impl Graph {
 
     /// The canonical graph of `arcs` in any order: sorted, and a repeated `(row, col)` keeps
     /// its lowest cost (and carries flow if any copy did). Also returns each arc's flow and
-    /// whether it is fresh.
+    /// whether it is fresh. With `potentials` (rows', columns'), each node lists its arcs by
+    /// reduced cost against the other end's potential (cheapest first), else by the other end.
     pub(super) fn build(
         n_rows: usize,
         n_cols: usize,
-        mut arcs: Vec<Arc>,
-        cheapest_first: bool,
+        arcs: Vec<Arc>,
+        potentials: Option<&[Vec<f64>; 2]>,
     ) -> (Self, Vec<bool>, Vec<bool>) {
-        arcs.sort_unstable_by(|a, b| (a.row, a.col).cmp(&(b.row, b.col)).then(a.cost.total_cmp(&b.cost)));
-        arcs.dedup_by(|later, first| {
-            let same = (later.row, later.col) == (first.row, first.col);
-            if same {
-                first.flow |= later.flow;
-            }
-            same
-        });
-        let m = arcs.len();
+        let cheapest_first = potentials.is_some();
+        let key = |side: usize, a: &Arc| match potentials {
+            Some(pot) if side == 0 => a.cost - pot[1][a.col as usize],
+            Some(pot) => a.cost - pot[0][a.row as usize],
+            None => 0.0,
+        };
+        // Arcs by row (a counting sort), then each row on its own, in parallel: by column, a
+        // repeated column keeping its lowest cost, then by key when cheapest first.
         let mut row_ptr = vec![0usize; n_rows + 1];
-        let mut col_ptr = vec![0usize; n_cols + 1];
         for a in &arcs {
             row_ptr[a.row as usize + 1] += 1;
-            col_ptr[a.col as usize + 1] += 1;
         }
         for i in 0..n_rows {
             row_ptr[i + 1] += row_ptr[i];
         }
-        for i in (0..n_rows).filter(|_| cheapest_first) {
-            arcs[row_ptr[i]..row_ptr[i + 1]].sort_unstable_by(|a, b| a.cost.total_cmp(&b.cost).then(a.col.cmp(&b.col)));
+        let mut fill = row_ptr.clone();
+        let mut by_row = arcs.clone();
+        for a in arcs {
+            let slot = &mut fill[a.row as usize];
+            by_row[*slot] = a;
+            *slot += 1;
+        }
+        let kept: Vec<usize> = ranges(&mut by_row, &row_ptr)
+            .into_par_iter()
+            .map(|row| {
+                row.sort_unstable_by(|a, b| a.col.cmp(&b.col).then(a.cost.total_cmp(&b.cost)));
+                let mut len = 0;
+                for k in 0..row.len() {
+                    if len > 0 && row[len - 1].col == row[k].col {
+                        row[len - 1].flow |= row[k].flow;
+                    } else {
+                        row[len] = row[k];
+                        len += 1;
+                    }
+                }
+                if cheapest_first {
+                    row[..len].sort_unstable_by(|a, b| key(0, a).total_cmp(&key(0, b)).then(a.col.cmp(&b.col)));
+                }
+                len
+            })
+            .collect();
+        let mut arcs = Vec::with_capacity(kept.iter().sum());
+        for (&start, &len) in row_ptr.iter().zip(&kept) {
+            arcs.extend_from_slice(&by_row[start..start + len]);
+        }
+        drop(by_row);
+        for (i, &len) in kept.iter().enumerate() {
+            row_ptr[i + 1] = row_ptr[i] + len;
+        }
+        let m = arcs.len();
+        let mut col_ptr = vec![0usize; n_cols + 1];
+        for a in &arcs {
+            col_ptr[a.col as usize + 1] += 1;
         }
         for j in 0..n_cols {
             col_ptr[j + 1] += col_ptr[j];
@@ -113,9 +155,13 @@ impl Graph {
             col_arc[*slot] = id as u32; // id < MAX_ID: inputs are checked, merges stay below rows × cols
             *slot += 1;
         }
-        for j in (0..n_cols).filter(|_| cheapest_first) {
-            let column = &mut col_arc[col_ptr[j]..col_ptr[j + 1]];
-            column.sort_unstable_by(|&x, &y| arcs[x as usize].cost.total_cmp(&arcs[y as usize].cost).then(x.cmp(&y)));
+        if cheapest_first {
+            ranges(&mut col_arc, &col_ptr).into_par_iter().for_each(|column| {
+                column.sort_unstable_by(|&x, &y| {
+                    let (a, b) = (&arcs[x as usize], &arcs[y as usize]);
+                    key(1, a).total_cmp(&key(1, b)).then(a.row.cmp(&b.row))
+                });
+            });
         }
         for (row, &id) in col_nbr.iter_mut().zip(&col_arc) {
             *row = arcs[id as usize].row;
@@ -124,6 +170,15 @@ impl Graph {
             n: [n_rows, n_cols],
             ptr: [row_ptr, col_ptr],
             nbr: [arcs.iter().map(|a| a.col).collect(), col_nbr],
+            col_cost: col_arc.iter().map(|&id| arcs[id as usize].cost).collect(),
+            key: if cheapest_first {
+                [
+                    arcs.iter().map(|a| key(0, a)).collect(),
+                    col_arc.iter().map(|&id| key(1, &arcs[id as usize])).collect(),
+                ]
+            } else {
+                [Vec::new(), Vec::new()]
+            },
             col_arc,
             arc_row: arcs.iter().map(|a| a.row).collect(),
             cost: arcs.iter().map(|a| a.cost).collect(),
@@ -158,6 +213,22 @@ impl Graph {
         }
     }
 
+    /// Cost of entry `k` of `side`'s adjacency (the cost of arc [`arc_id`](Self::arc_id)).
+    #[inline(always)]
+    pub(super) fn cost_at(&self, side: usize, k: usize) -> f64 {
+        if side == 0 {
+            self.cost[k]
+        } else {
+            self.col_cost[k]
+        }
+    }
+
+    /// Key of entry `k` of `side`'s adjacency in a graph built by reduced cost.
+    #[inline(always)]
+    pub(super) fn key_at(&self, side: usize, k: usize) -> f64 {
+        self.key[side][k]
+    }
+
     /// The endpoint of `arc` on `side`.
     #[inline(always)]
     pub(super) fn end(&self, side: usize, arc: usize) -> usize {
@@ -188,6 +259,17 @@ impl Graph {
         }
         Ok(())
     }
+}
+
+/// The parts of `items` between consecutive offsets of `ptr`, each on its own.
+fn ranges<'a, T>(mut items: &'a mut [T], ptr: &[usize]) -> Vec<&'a mut [T]> {
+    let mut parts = Vec::with_capacity(ptr.len().saturating_sub(1));
+    for w in ptr.windows(2) {
+        let (part, rest) = items.split_at_mut(w[1] - w[0]);
+        parts.push(part);
+        items = rest;
+    }
+    parts
 }
 
 /// One validated input entry as an arc in the minimisation sense.

@@ -155,8 +155,10 @@ impl SparseSolver {
         };
         let total = caps.as_ref().map_or(0, |caps| caps.iter().fold(0usize, |s: usize, &c| s.saturating_add(c)));
         let perfect = !options.allow_unmatched && total == csr.n_cols;
-        // Only potentials with sign conditions let the searches prune on arcs listed by cost.
-        let (graph, _, _) = Graph::build(n_rows, csr.n_cols, arcs, !perfect);
+        // Nodes list their arcs by reduced cost, which the searches prune on (see `search`),
+        // except in a perfect problem, whose searches the start leaves short.
+        let zero = [vec![0.0; n_rows], vec![0.0; csr.n_cols]];
+        let (graph, _, _) = Graph::build(n_rows, csr.n_cols, arcs, (!perfect).then_some(&zero));
         graph.check_range()?;
         let caps = caps?;
         let side = if options.allow_unmatched {
@@ -202,11 +204,18 @@ impl SparseSolver {
         for y in (0..g.n[b]).filter(|_| !self.perfect) {
             while st.load[b][y] < st.cap[b][y] && st.pot[b][y] != 0.0 {
                 checkpoint().map_err(SolveError::from)?;
-                if search::search(g, st, &mut self.scratch, b, y, true, self.allow_unmatched) != Outcome::Placed {
+                if search::search(g, st, &mut self.scratch, b, y, true) != Outcome::Placed {
                     break;
                 }
             }
         }
+        // Those searches raised potentials of the other side, which loosens what the searches
+        // below can prune: every node lists its arcs again by their reduced costs now.
+        if self.graph.cheapest_first && self.state.rise[b] > 0.0 {
+            self.relist(Vec::new())?;
+        }
+        let g = &self.graph;
+        let st = &mut self.state;
         for x in 0..g.n[a] {
             if !st.excluded[a][x] {
                 continue;
@@ -219,16 +228,15 @@ impl SparseSolver {
             let mut pot = if self.allow_unmatched { 0.0 } else { f64::INFINITY };
             for k in g.ptr[a][x]..g.ptr[a][x + 1] {
                 let y = g.nbr[a][k] as usize;
-                pot = f64::min(pot, g.cost[g.arc_id(a, k)] - st.pot[b][y]);
+                pot = f64::min(pot, g.cost_at(a, k) - st.pot[b][y]);
             }
-            st.pot[a][x] = if pot.is_finite() { pot } else { 0.0 };
+            st.set_pot(a, x, if pot.is_finite() { pot } else { 0.0 });
             st.excluded[a][x] = false;
             while st.load[a][x] < cap {
                 // A node left half placed (cancelled or stuck) is undone and waits again.
                 let stop = match checkpoint() {
                     Err(cancelled) => Some(SolveError::from(cancelled).into()),
-                    Ok(()) => match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched, !self.perfect)
-                    {
+                    Ok(()) => match search::search(g, st, &mut self.scratch, a, x, self.allow_unmatched) {
                         Outcome::Placed => None,
                         Outcome::Stayed => break,
                         Outcome::Stuck => Some(infeasible(a, x)),
@@ -278,11 +286,21 @@ impl SparseSolver {
         if total > graph::MAX_ID {
             return Err(SparseError::TooLarge { rows: n_rows, cols: n_cols, arcs: total });
         }
+        self.relist(fresh)
+    }
+
+    /// Rebuilds the graph with `fresh` arcs added, each node listing its arcs by reduced cost
+    /// against the current potentials (in a graph built cheapest first), and sends back the
+    /// searching-side end of each fresh arc that violates them.
+    fn relist(&mut self, fresh: Vec<Arc>) -> Result<(), SparseError> {
+        let [n_rows, n_cols] = self.graph.n;
         let mut arcs: Vec<Arc> = self.graph.arcs(&self.state.flow).collect();
         arcs.extend(fresh);
-        let (graph, flow, fresh) = Graph::build(n_rows, n_cols, arcs, self.graph.cheapest_first);
+        let order = self.graph.cheapest_first.then_some(&self.state.pot);
+        let (graph, flow, fresh) = Graph::build(n_rows, n_cols, arcs, order);
         graph.check_range()?;
         self.scratch = Scratch::new(&graph);
+        self.state.rebuilt();
         self.state.flow = flow;
         self.state.remate(&graph);
         let a = self.side;
@@ -342,7 +360,7 @@ pub fn solve_sparse(csr: &Csr<'_>, options: &SolveOptions) -> Result<Assignment,
 pub fn verify_sparse(a: &Assignment, csr: &Csr<'_>, options: &SolveOptions) -> Result<(), CertificateError> {
     use CertificateError as E;
     let (n_rows, arcs) = Graph::arcs_of(csr, options.maximize).map_err(|e| E::Malformed(e.to_string()))?;
-    let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs, false);
+    let (g, _, _) = Graph::build(n_rows, csr.n_cols, arcs, None);
     let n_cols = csr.n_cols;
     super::certificate::check_shapes(a, n_rows, n_cols, options)?;
     let caps: Vec<usize> = match &options.capacities {

@@ -9,10 +9,13 @@
 //! pair it was reached through (cost `dist[x] - pot[x]`). Potentials then move by the usual
 //! `dist* - dist` on every settled node, which keeps all of the above.
 //!
-//! When the other side is *signed* (its nodes may stay below capacity, so their potentials are
-//! `<= 0`), an arc reduces to at least `cost - pot[x]`. A settled node reads its arcs cheapest
-//! first and stops at the first one that cannot beat the best end found so far: on the engine's
-//! long candidate lists most arcs of a node are never read.
+//! In a graph built *cheapest first*, each node lists its arcs by their reduced cost against
+//! the other end's potential when the graph was built (the arc's key). The other side's
+//! potentials have risen by at most `State::rise` since, so an arc reduces to at least its key
+//! less `pot[x]` and that rise: a settled node reads its arcs in order and stops at the first
+//! one that cannot beat the best end found so far. On the engine's long candidate lists most
+//! arcs of a node are never read. A node's pairs are visited before its list, so the stop never
+//! skips them.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -39,6 +42,11 @@ pub(super) struct State {
     pub held: [Vec<Vec<u32>>; 2],
     /// Nodes that sit out the searches (rows or columns waiting for their own search).
     pub excluded: [Vec<bool>; 2],
+    /// The potentials when the graph was built (listed by reduced cost against them).
+    pub built: [Vec<f64>; 2],
+    /// How far any node's potential has risen above `built` since, per side: no arc reduces
+    /// below its key less its own node's potential and the other side's rise.
+    pub rise: [f64; 2],
 }
 
 impl State {
@@ -52,7 +60,21 @@ impl State {
             mate: [vec![NONE; n_rows], vec![NONE; n_cols]],
             held: [vec![Vec::new(); n_rows], vec![Vec::new(); n_cols]],
             excluded: [vec![false; n_rows], vec![false; n_cols]],
+            built: [vec![0.0; n_rows], vec![0.0; n_cols]],
+            rise: [0.0; 2],
         }
+    }
+
+    /// Sets the potential of `x` on `side`, keeping `rise`.
+    pub(super) fn set_pot(&mut self, side: usize, x: usize, pot: f64) {
+        self.pot[side][x] = pot;
+        self.rise[side] = self.rise[side].max(pot - self.built[side][x]);
+    }
+
+    /// The graph was rebuilt by reduced cost against the current potentials.
+    pub(super) fn rebuilt(&mut self) {
+        self.built.clone_from(&self.pot);
+        self.rise = [0.0; 2];
     }
 
     /// Recomputes `mate` from `flow` (after the arcs were renumbered).
@@ -97,14 +119,27 @@ impl State {
     }
 }
 
+/// What a search knows of one node: its distance and the arc it was reached through, valid
+/// where `seen` is the search's epoch, and whether it is settled (`done`, the same way).
+#[derive(Clone, Copy, Debug)]
+struct Mark {
+    dist: f64,
+    /// Arc through which the node was last reached.
+    pred: u32,
+    seen: u32,
+    done: u32,
+}
+
+impl Mark {
+    /// A node no search has reached.
+    const FRESH: Mark = Mark { dist: 0.0, pred: NONE, seen: 0, done: 0 };
+}
+
 /// Work arrays of the searches, reused from one search to the next (stamped, never cleared).
 #[derive(Clone, Debug)]
 pub(super) struct Scratch {
-    dist: [Vec<f64>; 2],
-    /// Arc through which each node was last reached.
-    pred: [Vec<u32>; 2],
-    seen: [Vec<u32>; 2],
-    done: [Vec<u32>; 2],
+    /// Each node's search marks, per side, together so that reaching a node reads one place.
+    mark: [Vec<Mark>; 2],
     epoch: u32,
     heap: BinaryHeap<Reverse<(u64, u64)>>,
     settled: Vec<u64>,
@@ -112,13 +147,8 @@ pub(super) struct Scratch {
 
 impl Scratch {
     pub(super) fn new(g: &Graph) -> Self {
-        let two = |x: f64| [vec![x; g.n[0]], vec![x; g.n[1]]];
-        let stamp = || [vec![0u32; g.n[0]], vec![0u32; g.n[1]]];
         Self {
-            dist: two(0.0),
-            pred: [vec![NONE; g.n[0]], vec![NONE; g.n[1]]],
-            seen: stamp(),
-            done: stamp(),
+            mark: [vec![Mark::FRESH; g.n[0]], vec![Mark::FRESH; g.n[1]]],
             epoch: 0,
             heap: BinaryHeap::new(),
             settled: Vec::new(),
@@ -129,8 +159,7 @@ impl Scratch {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             for side in 0..2 {
-                self.seen[side].fill(0);
-                self.done[side].fill(0);
+                self.mark[side].fill(Mark::FRESH);
             }
             self.epoch = 1;
         }
@@ -164,24 +193,16 @@ fn code(side: usize, x: usize) -> u64 {
 }
 
 /// One search from `a0` on side `a` and the flip of the path it finds.
-pub(super) fn search(
-    g: &Graph,
-    st: &mut State,
-    sc: &mut Scratch,
-    a: usize,
-    a0: usize,
-    bounded: bool,
-    signed: bool,
-) -> Outcome {
+pub(super) fn search(g: &Graph, st: &mut State, sc: &mut Scratch, a: usize, a0: usize, bounded: bool) -> Outcome {
     let b = 1 - a;
-    let prune = signed && g.cheapest_first;
+    let prune = g.cheapest_first;
     let ep = sc.next_epoch();
     sc.heap.clear();
     sc.settled.clear();
     let (mut best_key, mut best) =
         if bounded { ((-st.pot[a][a0]).max(0.0), End::Stay) } else { (f64::INFINITY, End::None) };
-    sc.dist[a][a0] = 0.0;
-    sc.seen[a][a0] = ep;
+    sc.mark[a][a0].dist = 0.0;
+    sc.mark[a][a0].seen = ep;
     sc.heap.push(Reverse((0f64.to_bits(), code(a, a0))));
     while let Some(Reverse((key, c))) = sc.heap.pop() {
         let d = f64::from_bits(key);
@@ -190,51 +211,51 @@ pub(super) fn search(
         }
         let side = (c >> 32) as usize;
         let x = (c & u64::from(u32::MAX)) as usize;
-        if sc.done[side][x] == ep {
+        if sc.mark[side][x].done == ep {
             continue;
         }
-        sc.done[side][x] = ep;
+        sc.mark[side][x].done = ep;
         sc.settled.push(c);
         if side == a {
             let ux = st.pot[a][x];
             let single = st.cap[a][x] == 1;
-            let mate = st.mate[a][x] as usize;
+            let mate = st.mate[a][x];
+            // The pairs of x first: a paired node of capacity 1 has no other way in or out, and
+            // shares x's distance, which keeps the pair tight after the update.
+            let pairs = if single { std::slice::from_ref(&mate) } else { &st.held[a][x][..] };
+            for &arc in pairs.iter().filter(|&&arc| arc != NONE) {
+                let y = g.end(b, arc as usize);
+                if !st.excluded[b][y] && st.cap[b][y] == 1 && sc.mark[b][y].done != ep {
+                    sc.mark[b][y].done = ep;
+                    sc.mark[b][y].dist = d;
+                    sc.settled.push(code(b, y));
+                }
+            }
             for k in g.ptr[a][x]..g.ptr[a][x + 1] {
-                let arc = g.arc_id(a, k);
-                // With the other side's potentials at most 0, no arc reduces below `cost - ux`,
-                // and x lists its arcs cheapest first (its pairs, at `cost - ux <= 0`, come
-                // before any that could stop it here).
-                if prune && g.cost[arc] - ux >= best_key - d {
+                // No arc reduces below its key less `ux` and the other side's rise, and x lists
+                // its arcs by key.
+                if prune && g.key_at(a, k) - ux - st.rise[b] >= best_key - d {
                     break;
                 }
+                let arc = g.arc_id(a, k);
                 let y = g.nbr[a][k] as usize;
-                if st.excluded[b][y] {
+                if st.excluded[b][y] || if single { arc as u32 == mate } else { st.flow[arc] } {
                     continue;
                 }
-                if if single { arc == mate } else { st.flow[arc] } {
-                    // A pair of x: its column has no other way in or out, and shares x's
-                    // distance, which keeps the pair tight after the update.
-                    if st.cap[b][y] == 1 && sc.done[b][y] != ep {
-                        sc.done[b][y] = ep;
-                        sc.dist[b][y] = d;
-                        sc.settled.push(code(b, y));
-                    }
+                if sc.mark[b][y].done == ep {
                     continue;
                 }
-                if sc.done[b][y] == ep {
-                    continue;
-                }
-                let r = g.cost[arc] - ux - st.pot[b][y];
+                let r = g.cost_at(a, k) - ux - st.pot[b][y];
                 let nd = if r > 0.0 { d + r } else { d };
                 if st.load[b][y] < st.cap[b][y] {
                     if nd < best_key {
                         best_key = nd;
                         best = End::Sink(arc);
                     }
-                } else if sc.seen[b][y] != ep || nd < sc.dist[b][y] {
-                    sc.seen[b][y] = ep;
-                    sc.dist[b][y] = nd;
-                    sc.pred[b][y] = arc as u32;
+                } else if sc.mark[b][y].seen != ep || nd < sc.mark[b][y].dist {
+                    sc.mark[b][y].seen = ep;
+                    sc.mark[b][y].dist = nd;
+                    sc.mark[b][y].pred = arc as u32;
                     sc.heap.push(Reverse((nd.to_bits(), code(b, y))));
                 }
             }
@@ -242,12 +263,12 @@ pub(super) fn search(
             // x is full: go back along its pairs.
             let mut reach = |arc: usize, sc: &mut Scratch| {
                 let y = g.end(a, arc);
-                if sc.done[a][y] == ep || (sc.seen[a][y] == ep && sc.dist[a][y] <= d) {
+                if sc.mark[a][y].done == ep || (sc.mark[a][y].seen == ep && sc.mark[a][y].dist <= d) {
                     return;
                 }
-                sc.seen[a][y] = ep;
-                sc.dist[a][y] = d;
-                sc.pred[a][y] = arc as u32;
+                sc.mark[a][y].seen = ep;
+                sc.mark[a][y].dist = d;
+                sc.mark[a][y].pred = arc as u32;
                 sc.heap.push(Reverse((key, code(a, y))));
                 let exit = d - st.pot[a][y];
                 if bounded && exit < best_key {
@@ -271,7 +292,7 @@ pub(super) fn search(
         End::None => return Outcome::Stuck,
         End::Stay => {
             update(st, sc, a, best_key);
-            st.pot[a][a0] = 0.0;
+            st.set_pot(a, a0, 0.0);
             return Outcome::Stayed;
         }
         End::Sink(arc) => {
@@ -285,17 +306,17 @@ pub(super) fn search(
     };
     update(st, sc, a, best_key);
     if let End::Exit(y) = best {
-        st.pot[a][y] = 0.0;
+        st.set_pot(a, y, 0.0);
     }
     // Flip the path back to a0: each node of side a drops the pair it was reached through and
     // takes the arc the path enters it by.
     while x != a0 {
-        let back = sc.pred[a][x] as usize;
+        let back = sc.mark[a][x].pred as usize;
         st.mark(g, back, false);
         if let Some(arc) = incoming {
             st.mark(g, arc, true);
         }
-        let arc = sc.pred[b][g.end(b, back)] as usize;
+        let arc = sc.mark[b][g.end(b, back)].pred as usize;
         incoming = Some(arc);
         x = g.end(a, arc);
     }
@@ -311,10 +332,10 @@ fn update(st: &mut State, sc: &Scratch, a: usize, best: f64) {
     for &c in &sc.settled {
         let side = (c >> 32) as usize;
         let x = (c & u64::from(u32::MAX)) as usize;
-        let gap = best - sc.dist[side][x];
+        let gap = best - sc.mark[side][x].dist;
         if gap > 0.0 {
             if side == a {
-                st.pot[side][x] += gap;
+                st.set_pot(side, x, st.pot[side][x] + gap);
             } else {
                 st.pot[side][x] -= gap;
             }
