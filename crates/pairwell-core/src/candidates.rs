@@ -12,15 +12,16 @@
 //! **Pricing.** Let `u` (givers) and `v` (receivers), both `>= 0`, be the duals of the optimum on
 //! the candidate arcs. An open pair outside the graph can raise the total only if its weight
 //! exceeds `u[g] + v[r]`. The pairs of the lists ([`Pairs::known`]) are checked from their kept
-//! weights, without scoring; while some violate, only those are returned. Every other pair is
-//! in neither list, so it scores at most `min(kth[g], kth[r])`, the last score of each list when
-//! the person has more open pairs than it holds: [`Pairs::price`] then scores only the pairs
-//! with `min(kth[g], kth[r]) > u[g] + v[r]` and returns those that violate the duals; the
-//! engine adds them and resumes the solve. A round that scores leaves most givers a bound (see
-//! [`Bounds`]), so later rounds score a pair only where the giver's and the receiver's duals
-//! have fallen since. When none is left, the duals are feasible for every
-//! pair: the matching is the optimum of the whole problem, certified by the same conditions as
-//! the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
+//! weights, without scoring; while many violate (as many as there are givers), only those are
+//! returned. Every other pair is in neither list, so it scores at most `min(kth[g], kth[r])`,
+//! the last score of each list when the person has more open pairs than it holds:
+//! [`Pairs::price`] then scores only the pairs with `min(kth[g], kth[r]) > u[g] + v[r]` and
+//! returns those that violate the duals; the engine adds them and resumes the solve. A round
+//! that scores leaves most givers a bound (see [`Bounds`]), so later rounds score a pair only
+//! where the giver's and the receiver's duals have fallen since (for a giver whose dual did not
+//! fall, only the receivers whose dual did are read). When none is left, the duals are feasible
+//! for every pair: the matching is the optimum of the whole problem, certified by the same
+//! conditions as the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
 //!
 //! **Solver weights.** The solver maximises each open pair's *weight*: its score plus a
 //! [`Bonus`] (the participation objective, re-matching's `keep`, group floors' coverage).
@@ -214,6 +215,10 @@ pub(crate) struct Bounds {
 
 /// A pair that beats the duals: excess, giver, receiver, weight.
 type Violator = (f64, usize, usize, f64);
+
+/// Since a bounding round: how far each receiver's dual fell, and the free receivers whose
+/// dual fell, `(fall, receiver)`, the largest fall first.
+type Falls = (Vec<f64>, Vec<(f64, u32)>);
 
 /// How many scored violators of a giver beyond those returned a round keeps as known pairs, so
 /// that the giver's bound holds; a giver with more gets no bound from that round.
@@ -454,8 +459,9 @@ impl Pairs<'_> {
     /// (receivers): at most `per_receiver` for each giver and for each receiver (the most
     /// violating), sorted by giver then receiver; none exactly when no pair beats them.
     /// `known[gi]` holds giver `gi`'s pairs whose weight is known (see [`Pairs::known`]): those
-    /// outside the graph are checked from their weight, and only the pairs outside every list
-    /// whose bound beats the duals are scored.
+    /// outside the graph are checked from their weight. When they violate less often than there
+    /// are givers, the pairs outside every list whose bound beats the duals are scored too, and
+    /// their violators join the round's.
     ///
     /// A round that scores leaves `bounds`: for each giver it scored in full with few enough
     /// violators, the scored violators not returned become known pairs, and every pair of the
@@ -474,8 +480,7 @@ impl Pairs<'_> {
         let token = Token::current();
         let tolerance = self.bonus.tolerance();
         bounds.givers.resize(self.givers.len(), None);
-        // Known pairs cost no scoring: while some violate, the duals are improved on them
-        // first, and the pairs outside every list are scored only against better duals.
+        // Known pairs cost no scoring.
         let known_violators = |gi: usize| {
             if token.is_cancelled() || self.room[gi] == 0 {
                 return Vec::new();
@@ -490,11 +495,21 @@ impl Pairs<'_> {
             violating
         };
         let mut found: Vec<Vec<Violator>> = (0..self.givers.len()).into_par_iter().map(known_violators).collect();
-        // Whether this round bounds each giver (see `Bounds`).
+        // While the known pairs' violators are many, the duals are far off and most pairs would
+        // pass the bounds: they are improved on the known pairs first. Once the known violators
+        // are fewer than the givers, the round also scores the pairs outside the lists, so that
+        // one resume takes both batches.
+        let known_count: usize = found.iter().map(Vec::len).sum();
         let mut bounding = vec![false; self.givers.len()];
-        let unknown = found.iter().all(Vec::is_empty);
-        if unknown {
-            (found, bounding) = self.scored_violators(scan, u, v, known, bounds, per_receiver).into_iter().unzip();
+        if known_count < self.givers.len() {
+            let scored: Vec<Vec<Violator>>;
+            (scored, bounding) = self.scored_violators(scan, u, v, known, bounds, per_receiver).into_iter().unzip();
+            for (violating, more) in found.iter_mut().zip(scored) {
+                if !more.is_empty() {
+                    violating.extend(more);
+                    violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+                }
+            }
         }
         token.check()?;
         // Any violator proves the duals wrong; the most violating of each giver and of each
@@ -548,14 +563,18 @@ impl Pairs<'_> {
     ) -> Vec<(Vec<Violator>, bool)> {
         let token = Token::current();
         let tolerance = self.bonus.tolerance();
-        // How far each receiver's dual fell since each bounding round, and the most.
-        let fell: Vec<(Vec<f64>, f64)> = bounds
+        // What fell since each bounding round.
+        let fell: Vec<Falls> = bounds
             .rounds
             .iter()
             .map(|then| {
                 let fell: Vec<f64> = then.iter().zip(v).map(|(was, now)| was - now).collect();
-                let most = fell.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                (fell, most)
+                let mut falling: Vec<(f64, u32)> = (0..self.receivers.len())
+                    .filter(|&ri| fell[ri] > 0.0 && self.receiver_free[ri])
+                    .map(|ri| (fell[ri], ri as u32))
+                    .collect();
+                falling.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                (fell, falling)
             })
             .collect();
         // Receivers by potential: a giver only needs those below its own bound.
@@ -577,17 +596,16 @@ impl Pairs<'_> {
                 // Since its bounding round, this giver's dual fell by `drop`: a pair outside its
                 // known ones can beat the duals only where the two falls add up to more than 0.
                 let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
-                let reachable = bound.is_none_or(|((_, most), drop)| drop + most > 0.0);
+                let reachable = bound
+                    .is_none_or(|((_, falling), drop)| drop > 0.0 || falling.first().is_some_and(|f| drop + f.0 > 0.0));
                 if reachable && !limit.is_nan() && limit > tolerance {
-                    let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
                     let mut giver = None;
-                    for &ri in &order[..reach] {
-                        let ri = ri as usize;
+                    let mut score = |ri: usize| {
                         if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
                             || bound.is_some_and(|((fell, _), drop)| drop + fell[ri] <= 0.0)
                             || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
                         {
-                            continue;
+                            return;
                         }
                         let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
                         let pair = row.pair(self.receivers[ri]);
@@ -595,6 +613,23 @@ impl Pairs<'_> {
                         let excess = weight - u[gi] - v[ri];
                         if excess > tolerance && self.rule(gi, ri, &pair).is_none() {
                             violating.push((excess, gi, ri, weight));
+                        }
+                    };
+                    match bound {
+                        // The giver's dual did not fall: only receivers whose dual fell by more
+                        // than it rose can matter.
+                        Some(((_, falling), drop)) if drop <= 0.0 => {
+                            for &(_, ri) in falling.iter().take_while(|f| drop + f.0 > 0.0) {
+                                if v[ri as usize] < limit - tolerance {
+                                    score(ri as usize);
+                                }
+                            }
+                        }
+                        _ => {
+                            let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
+                            for &ri in &order[..reach] {
+                                score(ri as usize);
+                            }
                         }
                     }
                 }
