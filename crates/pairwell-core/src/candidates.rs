@@ -52,9 +52,9 @@ pub(crate) type Counts = [u32; SLOTS];
 const FEW_RECEIVERS: usize = 16;
 
 /// Givers scored together over each tile of receivers ([`Pairs::scan`]).
-const GROUP: usize = 16;
+const GROUP: usize = 64;
 /// Receivers in a tile: a group reads their data from cache.
-const TILE: usize = 512;
+const TILE: usize = 64;
 
 /// Scores are in `[0, 1]`: a pair beating the duals by no more than this is not a violation.
 pub(crate) const TOLERANCE: f64 = 1e-12;
