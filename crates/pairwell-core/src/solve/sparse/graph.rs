@@ -3,7 +3,8 @@
 //! Arcs are kept row-major without duplicates (a repeated `(row, col)` keeps its best cost), in
 //! the minimisation sense. The column-major view holds the arc ids, so both sides of the
 //! bipartite graph can be scanned. A node lists its arcs by the other end, or, in a graph built
-//! *cheapest first*, by cost: what the searches of a problem with sign conditions prune on.
+//! *cheapest first*, by reduced cost against the potentials of the build (the arc's key): what
+//! the searches prune on.
 
 use rayon::prelude::*;
 
