@@ -106,13 +106,19 @@ impl Graph {
         for i in 0..n_rows {
             row_ptr[i + 1] += row_ptr[i];
         }
-        let mut fill = row_ptr.clone();
-        let mut by_row = arcs.clone();
-        for a in arcs {
-            let slot = &mut fill[a.row as usize];
-            by_row[*slot] = a;
-            *slot += 1;
-        }
+        // A CSR input comes grouped by row already.
+        let mut by_row = if arcs.is_sorted_by_key(|a| a.row) {
+            arcs
+        } else {
+            let mut fill = row_ptr.clone();
+            let mut by_row = arcs.clone();
+            for a in arcs {
+                let slot = &mut fill[a.row as usize];
+                by_row[*slot] = a;
+                *slot += 1;
+            }
+            by_row
+        };
         let kept: Vec<usize> = ranges(&mut by_row, &row_ptr)
             .into_par_iter()
             .map(|row| {
