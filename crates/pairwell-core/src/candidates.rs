@@ -596,9 +596,7 @@ impl Pairs<'_> {
                 // Since its bounding round, this giver's dual fell by `drop`: a pair outside its
                 // known ones can beat the duals only where the two falls add up to more than 0.
                 let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
-                let reachable = bound
-                    .is_none_or(|((_, falling), drop)| drop > 0.0 || falling.first().is_some_and(|f| drop + f.0 > 0.0));
-                if reachable && !limit.is_nan() && limit > tolerance {
+                if !limit.is_nan() && limit > tolerance {
                     let mut giver = None;
                     let mut score = |ri: usize| {
                         if receiver_bound[ri] - u[gi] - v[ri] <= tolerance

@@ -162,12 +162,11 @@ impl Graph {
             col_arc[*slot] = id as u32; // id < MAX_ID: inputs are checked, merges stay below rows × cols
             *slot += 1;
         }
+        // Each arc's key in its column, computed once (ids run in row order, so ties go by row).
+        let col_key: Vec<f64> = if cheapest_first { arcs.iter().map(|a| key(1, a)).collect() } else { Vec::new() };
         if cheapest_first {
             ranges(&mut col_arc, &col_ptr).into_par_iter().for_each(|column| {
-                column.sort_unstable_by(|&x, &y| {
-                    let (a, b) = (&arcs[x as usize], &arcs[y as usize]);
-                    key(1, a).total_cmp(&key(1, b)).then(a.row.cmp(&b.row))
-                });
+                column.sort_unstable_by(|&x, &y| col_key[x as usize].total_cmp(&col_key[y as usize]).then(x.cmp(&y)));
             });
         }
         for (row, &id) in col_nbr.iter_mut().zip(&col_arc) {
@@ -179,10 +178,7 @@ impl Graph {
             nbr: [arcs.iter().map(|a| a.col).collect(), col_nbr],
             col_cost: col_arc.iter().map(|&id| arcs[id as usize].cost).collect(),
             key: if cheapest_first {
-                [
-                    arcs.iter().map(|a| key(0, a)).collect(),
-                    col_arc.iter().map(|&id| key(1, &arcs[id as usize])).collect(),
-                ]
+                [arcs.iter().map(|a| key(0, a)).collect(), col_arc.iter().map(|&id| col_key[id as usize]).collect()]
             } else {
                 [Vec::new(), Vec::new()]
             },
