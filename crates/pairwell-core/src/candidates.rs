@@ -17,11 +17,12 @@
 //! the last score of each list when the person has more open pairs than it holds:
 //! [`Pairs::price`] then scores only the pairs with `min(kth[g], kth[r]) > u[g] + v[r]` and
 //! returns those that violate the duals; the engine adds them and resumes the solve. A round
-//! that scores leaves most givers a bound (see [`Bounds`]), so later rounds score a pair only
-//! where the giver's and the receiver's duals have fallen since (for a giver whose dual did not
-//! fall, only the receivers whose dual did are read). When none is left, the duals are feasible
-//! for every pair: the matching is the optimum of the whole problem, certified by the same
-//! conditions as the dense solve ([`Pairs::check_duals`] re-checks them pair by pair).
+//! that scores leaves most givers a bound (see [`Bounds`]), renewed by every such round, so
+//! later rounds score a pair only where the giver's and the receiver's duals have fallen since
+//! the last (for a giver whose dual did not fall, only the receivers whose dual did are read).
+//! When none is left, the duals are feasible for every pair: the matching is the optimum of
+//! the whole problem, certified by the same conditions as the dense solve
+//! ([`Pairs::check_duals`] re-checks them pair by pair).
 //!
 //! **Solver weights.** The solver maximises each open pair's *weight*: its score plus a
 //! [`Bonus`] (the participation objective, re-matching's `keep`, group floors' coverage).
@@ -207,10 +208,40 @@ pub(crate) type Known = (u32, f64, bool);
 /// one earlier round (plus the tolerance).
 #[derive(Default)]
 pub(crate) struct Bounds {
-    /// The receivers' duals of each round that set a bound.
+    /// The receivers' duals of each round that some giver's bound refers to.
     rounds: Vec<Vec<f64>>,
     /// Each giver's bound: the round and the giver's own dual then.
     givers: Vec<Option<(usize, f64)>>,
+}
+
+impl Bounds {
+    /// Bounds the givers marked in `bounding` at this round's duals, and drops the rounds no
+    /// bound refers to any more.
+    fn renew(&mut self, bounding: &[bool], u: &[f64], v: &[f64]) {
+        let round = self.rounds.len();
+        for (gi, _) in bounding.iter().enumerate().filter(|(_, &b)| b) {
+            self.givers[gi] = Some((round, u[gi]));
+        }
+        self.rounds.push(v.to_vec());
+        let mut used = vec![false; self.rounds.len()];
+        for &(round, _) in self.givers.iter().flatten() {
+            used[round] = true;
+        }
+        let mut renumbered = Vec::with_capacity(used.len());
+        let mut kept = 0;
+        for &in_use in &used {
+            renumbered.push(kept);
+            kept += usize::from(in_use);
+        }
+        let mut round = 0;
+        self.rounds.retain(|_| {
+            round += 1;
+            used[round - 1]
+        });
+        for (round, _) in self.givers.iter_mut().flatten() {
+            *round = renumbered[*round];
+        }
+    }
 }
 
 /// A pair that beats the duals: excess, giver, receiver, weight.
@@ -463,11 +494,12 @@ impl Pairs<'_> {
     /// are givers, the pairs outside every list whose bound beats the duals are scored too, and
     /// their violators join the round's.
     ///
-    /// A round that scores leaves `bounds`: for each giver it scored in full with few enough
-    /// violators, the scored violators not returned become known pairs, and every pair of the
-    /// giver still outside `known` weighs at most this round's duals. A later round then scores
-    /// a pair of that giver only where its dual and the receiver's have fallen since, by more
-    /// than nothing together, and skips the giver when no receiver's fell far enough.
+    /// A round that scores leaves `bounds`: for each giver it scored (in full, or where the
+    /// giver's earlier bound left pairs to score) with few enough violators, the scored
+    /// violators not returned become known pairs, and every pair of the giver still outside
+    /// `known` weighs at most this round's duals. A later round then scores a pair of that
+    /// giver only where its dual and the receiver's have fallen since, by more than nothing
+    /// together, and skips the giver when no receiver's fell far enough.
     pub fn price(
         &self,
         scan: &Scan,
@@ -538,11 +570,7 @@ impl Pairs<'_> {
             }
         }
         if bounding.contains(&true) {
-            let round = bounds.rounds.len();
-            for (gi, _) in bounding.iter().enumerate().filter(|(_, &b)| b) {
-                bounds.givers[gi] = Some((round, u[gi]));
-            }
-            bounds.rounds.push(v.to_vec());
+            bounds.renew(&bounding, u, v);
         }
         kept.sort_by_key(|&(gi, ri, _)| (gi, ri));
         Ok(kept)
@@ -577,12 +605,14 @@ impl Pairs<'_> {
                 (fell, falling)
             })
             .collect();
-        // Receivers by potential: a giver only needs those below its own bound.
-        let mut order: Vec<u32> =
-            (0..self.receivers.len() as u32).filter(|&ri| self.receiver_free[ri as usize]).collect();
-        order.sort_by(|&a, &b| v[a as usize].total_cmp(&v[b as usize]).then(a.cmp(&b)));
-        let sorted_v: Vec<f64> = order.iter().map(|&ri| v[ri as usize]).collect();
-        let receiver_bound: Vec<f64> = scan.receiver_best.iter().map(Best::bound).collect();
+        // What a giver's loop reads of each receiver, side by side: the dual (`inf` when a pin
+        // took the receiver) and the bound of the pairs outside the receiver's list.
+        let receivers: Vec<(f64, f64)> = (0..self.receivers.len())
+            .map(|ri| {
+                let dual = if self.receiver_free[ri] { v[ri] } else { f64::INFINITY };
+                (dual, scan.receiver_best[ri].bound())
+            })
+            .collect();
         // One giver per task, scored through its prepared row (built only if needed).
         (0..self.givers.len())
             .into_par_iter()
@@ -597,14 +627,16 @@ impl Pairs<'_> {
                 // known ones can beat the duals only where the two falls add up to more than 0.
                 let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
                 if !limit.is_nan() && limit > tolerance {
+                    // A pair can beat the duals only if both lists' bounds do and, for a giver
+                    // with a bound, the two falls add up to more than nothing.
+                    let may_violate = |ri: usize| {
+                        let (dual, receiver_bound) = receivers[ri];
+                        dual < limit - tolerance
+                            && receiver_bound - u[gi] - dual > tolerance
+                            && bound.is_none_or(|((fell, _), drop)| drop + fell[ri] > 0.0)
+                    };
                     let mut giver = None;
                     let mut score = |ri: usize| {
-                        if receiver_bound[ri] - u[gi] - v[ri] <= tolerance
-                            || bound.is_some_and(|((fell, _), drop)| drop + fell[ri] <= 0.0)
-                            || mine.binary_search_by_key(&(ri as u32), |k| k.0).is_ok()
-                        {
-                            return;
-                        }
                         let row = giver.get_or_insert_with(|| self.scorer.row(self.givers[gi]));
                         let pair = row.pair(self.receivers[ri]);
                         let weight = pair.score + self.bonus.of(gi, ri);
@@ -618,21 +650,29 @@ impl Pairs<'_> {
                         // than it rose can matter.
                         Some(((_, falling), drop)) if drop <= 0.0 => {
                             for &(_, ri) in falling.iter().take_while(|f| drop + f.0 > 0.0) {
-                                if v[ri as usize] < limit - tolerance {
-                                    score(ri as usize);
+                                let ri = ri as usize;
+                                if may_violate(ri) && mine.binary_search_by_key(&(ri as u32), |k| k.0).is_err() {
+                                    score(ri);
                                 }
                             }
                         }
+                        // Every receiver in order, which reads the arrays and the giver's known
+                        // pairs (sorted by receiver) straight through.
                         _ => {
-                            let reach = sorted_v.partition_point(|&x| x < limit - tolerance);
-                            for &ri in &order[..reach] {
-                                score(ri as usize);
+                            let mut known_pairs = mine.iter().map(|k| k.0 as usize).peekable();
+                            for ri in (0..self.receivers.len()).filter(|&ri| may_violate(ri)) {
+                                while known_pairs.next_if(|&k| k < ri).is_some() {}
+                                if known_pairs.peek() != Some(&ri) {
+                                    score(ri);
+                                }
                             }
                         }
                     }
                 }
                 violating.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-                let bounding = bound.is_none() && violating.len() <= per_receiver + LEFT_OUT;
+                // Every pair left unscored weighs at most the duals of this round, and every
+                // scored one is known now: with no violator cut, the bound can move to this round.
+                let bounding = violating.len() <= per_receiver + LEFT_OUT;
                 violating.truncate(per_receiver + LEFT_OUT);
                 (violating, bounding)
             })
