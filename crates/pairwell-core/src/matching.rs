@@ -692,6 +692,12 @@ fn csr_of(arcs: &[Arc], n_givers: usize) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
 /// priced from their known weights, and the lists' last scores bound every other pair.
 const DEPTH: usize = 4;
 
+/// How many times `candidates` of its most violating pairs each giver and each receiver brings
+/// into the graph in one pricing round. Each round ends in a resume, which places again every
+/// giver a violating pair sends back; more pairs a round means fewer rounds for the same
+/// pairs: at 100,000 people, 14 rounds with `1`, 7 with `8`, and about 40% less time.
+const VIOLATORS: usize = 8;
+
 /// An arc of the candidate graph: giver, receiver (positions in the sides) and score.
 pub(crate) type Arc = (u32, u32, f64);
 
@@ -718,7 +724,7 @@ fn solve_on_candidates(
     loop {
         let solution = solver.solve()?;
         let u = floors.giver_duals(&solution.row_duals);
-        let found = pairs.price(scan, &u, &solution.col_duals, &mut known, &mut bounds, pairs.k)?;
+        let found = pairs.price(scan, &u, &solution.col_duals, &mut known, &mut bounds, VIOLATORS * pairs.k)?;
         if found.is_empty() {
             arcs.sort_by_key(|a| (a.0, a.1));
             return Ok((solution, arcs));
