@@ -699,8 +699,23 @@ impl Pairs<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::Best;
+    use super::{Best, Bounds};
     use proptest::prelude::*;
+
+    /// A renewed giver's bound moves to the new round with its dual then; a round no bound
+    /// refers to any more is dropped, and the others keep their duals under their new numbers.
+    #[test]
+    fn renewed_bounds_move_to_the_round_and_drop_the_rounds_left_behind() {
+        let mut bounds = Bounds { givers: vec![None; 3], ..Bounds::default() };
+        bounds.renew(&[true, true, false], &[1.0, 2.0, 3.0], &[10.0]);
+        bounds.renew(&[false, true, true], &[1.5, 2.5, 3.5], &[20.0]);
+        assert_eq!(bounds.givers, vec![Some((0, 1.0)), Some((1, 2.5)), Some((1, 3.5))]);
+        assert_eq!(bounds.rounds, vec![vec![10.0], vec![20.0]]);
+        // Giver 0 leaves the first round: it is dropped and the second becomes round 0.
+        bounds.renew(&[true, false, false], &[0.5, 2.0, 3.0], &[30.0]);
+        assert_eq!(bounds.givers, vec![Some((1, 0.5)), Some((0, 2.5)), Some((0, 3.5))]);
+        assert_eq!(bounds.rounds, vec![vec![20.0], vec![30.0]]);
+    }
 
     proptest! {
         /// Offered in any split and merged, a list keeps the best `limit` in rank order (ties
