@@ -628,12 +628,11 @@ impl Pairs<'_> {
                 let bound = bounds.givers[gi].map(|(round, then)| (&fell[round], then - u[gi]));
                 if !limit.is_nan() && limit > tolerance {
                     // A pair can beat the duals only if both lists' bounds do and, for a giver
-                    // with a bound, the two falls add up to more than nothing.
+                    // with a bound, the two falls add up to more than nothing (each loop below
+                    // tests the falls its own way).
                     let may_violate = |ri: usize| {
                         let (dual, receiver_bound) = receivers[ri];
-                        dual < limit - tolerance
-                            && receiver_bound - u[gi] - dual > tolerance
-                            && bound.is_none_or(|((fell, _), drop)| drop + fell[ri] > 0.0)
+                        dual < limit - tolerance && receiver_bound - u[gi] - dual > tolerance
                     };
                     let mut giver = None;
                     let mut score = |ri: usize| {
@@ -660,7 +659,8 @@ impl Pairs<'_> {
                         // pairs (sorted by receiver) straight through.
                         _ => {
                             let mut known_pairs = mine.iter().map(|k| k.0 as usize).peekable();
-                            for ri in (0..self.receivers.len()).filter(|&ri| may_violate(ri)) {
+                            let fell_enough = |ri: usize| bound.is_none_or(|((fell, _), drop)| drop + fell[ri] > 0.0);
+                            for ri in (0..self.receivers.len()).filter(|&ri| may_violate(ri) && fell_enough(ri)) {
                                 while known_pairs.next_if(|&k| k < ri).is_some() {}
                                 if known_pairs.peek() != Some(&ri) {
                                     score(ri);

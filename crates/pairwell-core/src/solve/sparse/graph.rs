@@ -119,7 +119,8 @@ impl Graph {
             }
             by_row
         };
-        let kept: Vec<usize> = ranges(&mut by_row, &row_ptr)
+        // Each row's kept arcs and, when cheapest first, their keys (computed once).
+        let kept: Vec<(usize, Vec<f64>)> = ranges(&mut by_row, &row_ptr)
             .into_par_iter()
             .map(|row| {
                 row.sort_unstable_by(|a, b| a.col.cmp(&b.col).then(a.cost.total_cmp(&b.cost)));
@@ -132,20 +133,27 @@ impl Graph {
                         len += 1;
                     }
                 }
-                if cheapest_first {
-                    row[..len].sort_unstable_by(|a, b| key(0, a).total_cmp(&key(0, b)).then(a.col.cmp(&b.col)));
+                if !cheapest_first {
+                    return (len, Vec::new());
                 }
-                len
+                let mut keyed: Vec<(f64, Arc)> = row[..len].iter().map(|a| (key(0, a), *a)).collect();
+                keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.col.cmp(&y.1.col)));
+                for (slot, &(_, a)) in row.iter_mut().zip(&keyed) {
+                    *slot = a;
+                }
+                (len, keyed.into_iter().map(|(k, _)| k).collect())
             })
             .collect();
-        let mut arcs = Vec::with_capacity(kept.iter().sum());
-        for (&start, &len) in row_ptr.iter().zip(&kept) {
+        let mut arcs = Vec::with_capacity(kept.iter().map(|k| k.0).sum());
+        let mut row_key = Vec::with_capacity(if cheapest_first { arcs.capacity() } else { 0 });
+        for (&start, (len, keys)) in row_ptr.iter().zip(&kept) {
             arcs.extend_from_slice(&by_row[start..start + len]);
+            row_key.extend_from_slice(keys);
         }
-        drop(by_row);
-        for (i, &len) in kept.iter().enumerate() {
+        for (i, &(len, _)) in kept.iter().enumerate() {
             row_ptr[i + 1] = row_ptr[i] + len;
         }
+        drop((by_row, kept));
         let m = arcs.len();
         let mut col_ptr = vec![0usize; n_cols + 1];
         for a in &arcs {
@@ -177,11 +185,7 @@ impl Graph {
             ptr: [row_ptr, col_ptr],
             nbr: [arcs.iter().map(|a| a.col).collect(), col_nbr],
             col_cost: col_arc.iter().map(|&id| arcs[id as usize].cost).collect(),
-            key: if cheapest_first {
-                [arcs.iter().map(|a| key(0, a)).collect(), col_arc.iter().map(|&id| col_key[id as usize]).collect()]
-            } else {
-                [Vec::new(), Vec::new()]
-            },
+            key: [row_key, col_arc.iter().filter(|_| cheapest_first).map(|&id| col_key[id as usize]).collect()],
             col_arc,
             arc_row: arcs.iter().map(|a| a.row).collect(),
             cost: arcs.iter().map(|a| a.cost).collect(),
